@@ -1,0 +1,30 @@
+# mmvb runtime. The values are MMAction2 1.2.0's `_base_/default_runtime.py`
+# (written out rather than inherited through `mmaction::`, which makes
+# mmengine look up installed packages with pkg_resources while the config is
+# parsed, before mmvb can patch that on setuptools >= 81), plus loading mmvb,
+# which registers its modules into mmaction's registries.
+default_scope = 'mmaction'
+custom_imports = dict(imports=['mmvb'], allow_failed_imports=False)
+
+default_hooks = dict(
+    runtime_info=dict(type='RuntimeInfoHook'),
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=20, ignore_last=False),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(type='CheckpointHook', interval=1, save_best='auto'),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    sync_buffers=dict(type='SyncBuffersHook'))
+
+env_cfg = dict(
+    cudnn_benchmark=False,
+    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+    dist_cfg=dict(backend='nccl'))
+
+log_processor = dict(type='LogProcessor', window_size=20, by_epoch=True)
+
+vis_backends = [dict(type='LocalVisBackend')]
+visualizer = dict(type='ActionVisualizer', vis_backends=vis_backends)
+
+log_level = 'INFO'
+load_from = None
+resume = False

@@ -1,0 +1,5 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+"""Metrics (registered into ``mmaction.registry.METRICS``)."""
+from .metrics import VerbNounActionMetric
+
+__all__ = ['VerbNounActionMetric']

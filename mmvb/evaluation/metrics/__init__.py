@@ -1,0 +1,5 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+"""Metrics (registered into ``mmaction.registry.METRICS``)."""
+from .verb_noun_action_metric import VerbNounActionMetric
+
+__all__ = ['VerbNounActionMetric']

@@ -1,0 +1,5 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+"""Heads (registered into ``mmaction.registry.MODELS``)."""
+from .verb_noun_head import VerbNounHead
+
+__all__ = ['VerbNounHead']

@@ -1,0 +1,9 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+from .compat import (apply_compat_patches, import_mmpretrain_models,
+                     torchvision_available)
+from .setup_env import register_all_modules
+
+__all__ = [
+    'apply_compat_patches', 'import_mmpretrain_models',
+    'register_all_modules', 'torchvision_available'
+]
