@@ -48,6 +48,8 @@ def test_train_then_test(two_epoch_run, motion_data, tiny_cfg, run_tool,
     ],
                    env=tool_env(MMVB_DATA_ROOT=motion_data)).output
     assert 'acc/top1' in out
+    summary = out[out.index('Test metrics: ') + 14:].splitlines()[0]
+    assert 0.0 <= json.loads(summary)['acc/top1'] <= 1.0
     with open(dump, 'rb') as f:
         preds = pickle.load(f)
     assert len(preds) == 8  # the 8 validation clips
