@@ -168,60 +168,66 @@ class PCGradOptimWrapper(OptimWrapper):
         unsupported = set(kwargs) - {'retain_graph'}
         assert not unsupported, f'unsupported backward arguments {unsupported}'
         losses = loss.reshape(-1)
-        params = self._trainable_params()
         num_tasks = losses.numel()
-        grads, reached = [], []
+        params = self._trainable_params()
+        if not params:
+            self._inner_count += 1
+            return
+        numels = [p.numel() for p in params]
+        flat, reached = [], []
         for k in range(num_tasks):
             task_loss = losses[k]
             if self.loss_scaler is not None:
                 task_loss = self.loss_scaler.scale(task_loss)
             retain = k < num_tasks - 1 or kwargs.get('retain_graph', False)
             if task_loss.requires_grad:
-                g = torch.autograd.grad(
+                grads = torch.autograd.grad(
                     task_loss, params, retain_graph=retain, allow_unused=True)
             else:  # e.g. a task without valid targets in this batch
-                g = (None, ) * len(params)
-            reached.append([x is not None for x in g])
-            grads.append(
-                torch.cat([(x if x is not None else torch.zeros_like(p)
-                            ).reshape(-1).float() for x, p in zip(g, params)])
-                if params else losses.new_zeros(0))
-        flat = torch.stack(grads)  # [K, P]
-        reached_t = torch.tensor(
-            reached, dtype=torch.float32, device=flat.device)  # [K, N]
+                grads = (None, ) * len(params)
+            reached.append([g is not None for g in grads])
+            flat.append(
+                torch.cat([(g if g is not None else torch.zeros_like(p)
+                            ).reshape(-1).float()
+                           for g, p in zip(grads, params)]))
+        flat = torch.stack(flat)  # [K, P]
+        reached = torch.tensor(reached, device=flat.device)  # [K, N]
         if get_world_size() > 1:
             all_reduce(flat, op='mean')
-            all_reduce(reached_t, op='sum')
-        reached_t = reached_t > 0
-        numels = [p.numel() for p in params]
-        sizes = torch.tensor(numels, device=flat.device)
-        shared = torch.repeat_interleave(reached_t.all(dim=0), sizes)
-        merged = flat.sum(dim=0)
-        if num_tasks > 1:
-            self._merge_shared(flat, shared, merged)
-        any_reached = reached_t.any(dim=0).tolist()
-        for p, g, used in zip(params, merged.split(numels), any_reached):
-            if not used:
+            reached = reached.float()
+            all_reduce(reached, op='sum')
+            reached = reached > 0
+        per_param = flat.split(numels, dim=1)  # N views [K, n_i]
+        merged: List[Optional[Tensor]] = [None] * len(params)
+        shared = reached.all(dim=0).tolist()
+        if num_tasks > 1 and any(shared):
+            idx = [i for i, s in enumerate(shared) if s]
+            combined = self._combine(torch.cat([per_param[i] for i in idx],
+                                               dim=1))
+            for i, g in zip(idx, combined.split([numels[i] for i in idx])):
+                merged[i] = g
+        for i, used in enumerate(reached.any(dim=0).tolist()):
+            if used and merged[i] is None:  # reached by some tasks only
+                merged[i] = per_param[i].sum(dim=0)
+        for p, g in zip(params, merged):
+            if g is None:  # no task reached it: leave .grad untouched
                 continue
             g = g.view_as(p).to(p.dtype)
             if p.grad is None:
-                p.grad = g.clone()
+                p.grad = g
             else:
                 p.grad.add_(g)
         self._inner_count += 1
 
-    def _merge_shared(self, flat: Tensor, shared: Tensor,
-                      merged: Tensor) -> None:
-        """Replace ``merged`` on the shared coordinates by the sum of the
-        projected task gradients, and log the conflict statistics."""
-        g = flat[:, shared]
-        if g.numel() == 0:
-            return
-        g1, g2 = g[0], g[1]
+    def _combine(self, grads: Tensor) -> Tensor:
+        """The update on the shared parameters from task gradients
+        ``[K, P_shared]``: the sum of the projected gradients (of the raw
+        ones without conflict or with ``surgery=False``); logs the conflict
+        statistics."""
+        g1, g2 = grads[0], grads[1]
         denom = g1.norm() * g2.norm()
         cos = float(torch.dot(g1, g2) / denom) if denom > 0 else 0.0
-        dots = g @ g.t()
-        conflict = bool((dots < 0).any())
+        conflict = bool(((grads @ grads.t()) < 0).any())
         self.num_task_steps += 1
         self.num_conflicts += int(conflict)
         if math.isfinite(cos):
@@ -230,7 +236,8 @@ class PCGradOptimWrapper(OptimWrapper):
                                        float(conflict))
         if self.surgery and conflict:
             generator = torch.Generator().manual_seed(self._inner_count)
-            merged[shared] = project_conflicting(g, generator).sum(dim=0)
+            grads = project_conflicting(grads, generator)
+        return grads.sum(dim=0)
 
     # ------------------------------------------------------------------
     def step(self, **kwargs) -> None:
