@@ -3,7 +3,7 @@
 wrapper, used by DualScope's BCVE pre-training to combine the CRCD and IRDD
 objectives.
 
-The model's ``parse_losses`` hands the wrapper a *vector* of task losses
+The model's ``parse_losses`` hands the wrapper the *list* of task losses
 (``[L_1, ..., L_K]``) instead of their sum; the wrapper computes each
 task's gradient with :func:`torch.autograd.grad`, removes conflicting
 components and writes the merged gradient into ``.grad``. A scalar loss is
@@ -11,7 +11,7 @@ one task, i.e. an ordinary backward pass.
 """
 import math
 from contextlib import ExitStack, contextmanager
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
@@ -60,16 +60,19 @@ def project_conflicting(grads: Tensor,
 class PCGradOptimWrapper(OptimWrapper):
     """Optimizer wrapper with Gradient Surgery (PCGrad) over task losses.
 
-    ``update_params(loss)`` takes a loss vector ``[K]`` (one entry per
-    task; a scalar is one task). Per task it computes the gradient of the
-    trainable parameters; on the parameters that every task reaches (the
-    shared ones) the task gradients are projected with
+    ``update_params(loss)`` takes the task losses as a list (or tuple) of
+    scalars; a scalar tensor is one task. Per task it computes the gradient
+    of the trainable parameters; on the parameters that every task reaches
+    (the shared ones) the task gradients are projected with
     :func:`project_conflicting` and summed (``Delta = g_1' + g_2'``); a
     parameter reached by only some tasks gets the sum of their unmodified
     gradients. Gradients are added to ``.grad`` only of parameters that
     received one (unused or frozen parameters keep ``grad is None``, so
     AdamW's decoupled weight decay does not touch them), which keeps
-    gradient accumulation (``accumulative_counts``) working.
+    gradient accumulation (``accumulative_counts``) working. A task reaches
+    a parameter when autograd returns a gradient for it: pass the losses as
+    a list, not stacked into one tensor, since ``torch.stack`` joins their
+    graphs (each task would then reach every parameter, with zeros).
 
     Distributed training: the forward runs under the DDP wrapper's
     ``no_sync`` (per-task gradients are taken with ``torch.autograd.grad``,
@@ -157,18 +160,22 @@ class PCGradOptimWrapper(OptimWrapper):
                     params.append(p)
         return params
 
-    def backward(self, loss: Tensor, **kwargs) -> None:
+    def backward(self, loss: Union[Tensor, Sequence[Tensor]],
+                 **kwargs) -> None:
         """Accumulate the (projected) task gradients into ``.grad``.
 
         Args:
-            loss (Tensor): Task losses ``[K]`` (or a scalar: one task).
+            loss (Tensor | Sequence[Tensor]): Task losses: a list, or a 1-D
+                tensor (see the class note on stacking); a scalar tensor is
+                one task.
             kwargs: ``retain_graph`` is honoured for the last task; other
                 keyword arguments of ``Tensor.backward`` are not supported.
         """
         unsupported = set(kwargs) - {'retain_graph'}
         assert not unsupported, f'unsupported backward arguments {unsupported}'
-        losses = loss.reshape(-1)
-        num_tasks = losses.numel()
+        losses = list(loss.reshape(-1).unbind()) if isinstance(
+            loss, Tensor) else list(loss)
+        num_tasks = len(losses)
         params = self._trainable_params()
         if not params:
             self._inner_count += 1
@@ -238,6 +245,12 @@ class PCGradOptimWrapper(OptimWrapper):
             generator = torch.Generator().manual_seed(self._inner_count)
             grads = project_conflicting(grads, generator)
         return grads.sum(dim=0)
+
+    def scale_loss(self, loss):
+        """Scale each task loss for gradient accumulation."""
+        if isinstance(loss, Tensor):
+            return super().scale_loss(loss)
+        return [super(PCGradOptimWrapper, self).scale_loss(x) for x in loss]
 
     # ------------------------------------------------------------------
     def step(self, **kwargs) -> None:

@@ -138,9 +138,10 @@ class BCVEncoder(VisionTransformer):
     ``frozen=True`` freezes them too (BCVE as a fixed frame encoder after
     SBCD pre-training). The
     state-dict keys of the ViT are mmpretrain's, so CLIP checkpoints in
-    mmpretrain key names load (adapter keys are reported missing; LoRA maps
-    ``qkv.weight`` onto its wrapped layer). :meth:`adapters_disabled` runs
-    the encoder as the un-adapted ViT (DualScope's IRDD teacher).
+    mmpretrain key names load (adapter keys are reported missing), and the
+    ViT part of a BCVE checkpoint loads into a plain mmpretrain ViT.
+    :meth:`adapters_disabled` runs the encoder as the un-adapted ViT
+    (DualScope's IRDD teacher).
 
     Frame-encoder contract: ``forward`` takes ``[N, 3, H, W]`` and returns
     a tuple whose last element is ``[N, C]`` for ``out_type='cls_token'``
@@ -162,7 +163,8 @@ class BCVEncoder(VisionTransformer):
             ViT-L/14 defaults.
     """
 
-    PEFT_MODES = ('ta_si', 'ta', 'si', 'lora', 'adaptformer', 'full', 'none')
+    PEFT_MODES = ('ta_si', 'ta', 'si', 'lora', 'adaptformer', 'full',
+                  'none')
 
     def __init__(self,
                  arch='large',

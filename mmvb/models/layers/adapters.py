@@ -179,13 +179,12 @@ class LoRAQKV(BaseModule, _Toggle):
     ``qkv(x) = x W^T + b`` (frozen, ``W`` of shape ``[3D, D]``) plus
     ``(alpha / r) * x A_q^T B_q^T`` on the first ``D`` outputs (queries) and
     ``(alpha / r) * x A_v^T B_v^T`` on the last ``D`` (values); keys are
-    unchanged. The wrapped layer keeps its parameter names under
-    ``linear.`` and a load-state-dict hook maps the plain ``weight`` /
-    ``bias`` keys of an unadapted checkpoint onto it, so pre-trained
-    checkpoints load unchanged.
+    unchanged. The wrapped layer's ``weight`` and ``bias`` keep their names,
+    so checkpoints load and save in the un-adapted key names.
 
     Args:
-        linear (nn.Linear): The ``qkv`` layer to adapt.
+        linear (nn.Linear): The ``qkv`` layer to adapt (its parameters are
+            taken over).
         rank (int): LoRA rank ``r``. Defaults to 16 (the rank that matches
             the 1.57 M trainable parameters of DualScope's Table 5 at
             ViT-L/14).
@@ -202,7 +201,8 @@ class LoRAQKV(BaseModule, _Toggle):
         super().__init__(init_cfg=init_cfg)
         assert linear.out_features % 3 == 0, \
             f'a fused qkv layer has 3*D outputs, got {linear.out_features}'
-        self.linear = linear
+        self.weight = linear.weight
+        self.bias = linear.bias
         self.embed_dims = linear.out_features // 3
         in_dims = linear.in_features
         self.scaling = (rank if alpha is None else alpha) / rank
@@ -211,7 +211,6 @@ class LoRAQKV(BaseModule, _Toggle):
         self.lora_a_v = nn.Linear(in_dims, rank, bias=False)
         self.lora_b_v = nn.Linear(rank, self.embed_dims, bias=False)
         self._reset_parameters()
-        self._register_load_state_dict_pre_hook(self._map_plain_keys)
 
     def _reset_parameters(self) -> None:
         pairs = ((self.lora_a_q, self.lora_b_q),
@@ -224,16 +223,9 @@ class LoRAQKV(BaseModule, _Toggle):
         super().init_weights()
         self._reset_parameters()
 
-    @staticmethod
-    def _map_plain_keys(state_dict, prefix, *args, **kwargs) -> None:
-        for name in ('weight', 'bias'):
-            if prefix + name in state_dict:
-                state_dict[prefix + 'linear.' + name] = state_dict.pop(
-                    prefix + name)
-
     def forward(self, x: Tensor) -> Tensor:
         """``[..., D_in]`` -> ``[..., 3 * D]``."""
-        out = self.linear(x)
+        out = F.linear(x, self.weight, self.bias)
         if not self.enabled:
             return out
         dq = self.lora_b_q(self.lora_a_q(x)) * self.scaling

@@ -26,8 +26,8 @@ class SBCDPretrainer(BaseModel):
     change) it is a frozen copy made in :meth:`init_weights`. All crops of a
     batch go through the teacher as one batch.
 
-    :meth:`parse_losses` returns the task-loss vector
-    ``[L_CRCD, L_IRDD]`` for :class:`PCGradOptimWrapper` (Gradient Surgery,
+    :meth:`parse_losses` returns the task losses ``[L_CRCD, L_IRDD]`` (a
+    list) for :class:`PCGradOptimWrapper` (Gradient Surgery,
     or ``surgery=False`` for the plain sum); set ``task_losses=False`` to
     get the usual summed scalar for other optimizer wrappers.
 
@@ -130,13 +130,14 @@ class SBCDPretrainer(BaseModel):
                                 1.0 / patch[0]))
         return losses
 
-    def parse_losses(self, losses: Dict[str, Tensor]
-                     ) -> Tuple[Tensor, Dict[str, Tensor]]:
+    def parse_losses(
+        self, losses: Dict[str, Tensor]
+    ) -> Tuple[Union[Tensor, List[Tensor]], Dict[str, Tensor]]:
         """The summed loss and log variables as usual, or with
-        ``task_losses`` the vector ``[loss_crcd, loss_irdd]``."""
+        ``task_losses`` the list ``[loss_crcd, loss_irdd]``."""
         loss, log_vars = super().parse_losses(losses)
         if self.task_losses:
-            loss = torch.stack([losses['loss_crcd'], losses['loss_irdd']])
+            loss = [losses['loss_crcd'], losses['loss_irdd']]
         return loss, log_vars
 
     def forward(self,
