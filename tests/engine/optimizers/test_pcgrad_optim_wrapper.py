@@ -183,9 +183,10 @@ def _free_port() -> int:
 
 
 def _ddp_worker(rank, world_size, port, out_dir):
-    import mmvb  # noqa: F401  (CPU DDP shims)
     from mmengine.dist import init_dist
     from mmengine.model import MMDistributedDataParallel
+
+    import mmvb  # noqa: F401  (CPU DDP shims)
     os.environ.update(
         MASTER_ADDR='127.0.0.1',
         MASTER_PORT=str(port),
