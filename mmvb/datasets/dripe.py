@@ -116,4 +116,8 @@ class DriPEDataset(BaseDataset):
                     gt_bboxes=boxes,
                     region_tokens=cached['tokens'],
                     region_valid=valid))
+        if not data_list:
+            raise ValueError(
+                f'no image of {self.ann_file} has at least '
+                f'{self.min_valid_regions} valid regions')
         return data_list
