@@ -111,5 +111,5 @@ def test_tools_explain_missing_optional_dependency(name, module, argv,
     import sys
     monkeypatch.setitem(sys.modules, module, None)  # import fails
     tool = _load(name)
-    with pytest.raises(SystemExit, match=f'needs .*pip install'):
+    with pytest.raises(SystemExit, match='needs .*pip install'):
         tool.main(argv)
