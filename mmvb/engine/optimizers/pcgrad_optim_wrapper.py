@@ -16,6 +16,7 @@ from typing import Dict, List, Optional, Sequence, Union
 import torch
 import torch.nn as nn
 from mmaction.registry import OPTIM_WRAPPERS
+from mmengine.device import get_device
 from mmengine.dist import all_reduce, get_world_size
 from mmengine.optim import OptimWrapper
 from torch import Tensor
@@ -122,7 +123,6 @@ class PCGradOptimWrapper(OptimWrapper):
         self.loss_scaler = None
         self._scale_update_param = None
         if loss_scale is not None:
-            from mmengine.device import get_device
             if loss_scale == 'dynamic':
                 scaler_kwargs = {}
             elif isinstance(loss_scale, (int, float)):
@@ -133,8 +133,11 @@ class PCGradOptimWrapper(OptimWrapper):
             else:
                 raise TypeError('loss_scale must be "dynamic", a float or a '
                                 f'dict, got {loss_scale!r}')
-            self.loss_scaler = torch.amp.GradScaler(get_device(),
-                                                    **scaler_kwargs)
+            if hasattr(torch.amp, 'GradScaler'):  # torch >= 2.3
+                self.loss_scaler = torch.amp.GradScaler(
+                    get_device(), **scaler_kwargs)
+            else:
+                self.loss_scaler = torch.cuda.amp.GradScaler(**scaler_kwargs)
         self.num_conflicts = 0
         self.num_task_steps = 0
 

@@ -28,10 +28,6 @@ from mmpretrain.models.backbones.vision_transformer import (  # noqa: E402
     TransformerEncoderLayer, VisionTransformer)
 from mmpretrain.models.utils import resize_pos_embed  # noqa: E402
 
-#: CLIP's image normalisation (RGB, 0-255 scale), for data preprocessors.
-CLIP_MEAN = (0.48145466 * 255, 0.4578275 * 255, 0.40821073 * 255)
-CLIP_STD = (0.26862954 * 255, 0.26130258 * 255, 0.27577711 * 255)
-
 
 class BCVEncoderLayer(TransformerEncoderLayer):
     """mmpretrain's ViT encoder layer with optional parallel adapters.
@@ -291,5 +287,4 @@ def count_parameters(module: torch.nn.Module,
                if p.requires_grad or not trainable_only)
 
 
-__all__ = ('BCVEncoder', 'BCVEncoderLayer', 'CLIP_MEAN', 'CLIP_STD',
-           'count_parameters')
+__all__ = ('BCVEncoder', 'BCVEncoderLayer', 'count_parameters')
