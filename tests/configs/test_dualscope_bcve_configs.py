@@ -72,12 +72,19 @@ def test_paper_configs_build_at_full_size(rel):
     assert (model.teacher is not None) == (peft == 'full')
 
 
-def test_bcve_encoder_base_config_fills_the_frame_encoder_slot():
+def test_bcve_encoder_base_config_fills_the_frame_encoder_slot(tmp_path):
     """``configs/_base_/models/bcve_vit-large-p14.py``: frozen, [CLS] out
-    ([N, 1024] as the tuple's last element)."""
-    cfg = Config.fromfile(
-        osp.join(REPO, 'configs/_base_/models/bcve_vit-large-p14.py'))
-    enc = dict(cfg.bcve_encoder)
+    ([N, 1024] as the tuple's last element), usable as
+    ``{{_base_.bcve_encoder}}`` in a DDAR config."""
+    base = osp.join(REPO, 'configs/_base_/models/bcve_vit-large-p14.py')
+    ddar = tmp_path / 'ddar_bcve.py'
+    ddar.write_text(f"_base_ = ['{base}']\n"
+                    "model = dict(type='DualScopeRecognizer', "
+                    'backbone={{_base_.bcve_encoder}}, '
+                    'freeze_backbone=True)\n')
+    cfg = Config.fromfile(str(ddar))
+    assert cfg.model.backbone.type == 'BCVEncoder'
+    enc = dict(cfg.model.backbone)
     assert enc['init_cfg']['prefix'] == 'backbone.'
     enc.pop('init_cfg')
     with DefaultScope.overwrite_default_scope('mmaction'), \

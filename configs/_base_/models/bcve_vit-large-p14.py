@@ -3,9 +3,10 @@
 # pre-training (configs/dualscope/bcve-sbcd_*). Frozen, [CLS] output
 # ([N, 1024], the last element of the returned tuple).
 #
-# Use it in a DDAR config by inheriting this file and putting
-# `{{_base_.bcve_encoder}}` (or a copy of the dict) into the recognizer's
-# frame-encoder slot; point `init_cfg.checkpoint` at your SBCD checkpoint.
+# Use it in a DDAR config by inheriting this file and setting
+#   model = dict(backbone={{_base_.bcve_encoder}}, freeze_backbone=True)
+# (the frame-encoder slot of DualScopeRecognizer); point
+# `init_cfg.checkpoint` at your SBCD checkpoint.
 bcve_encoder = dict(
     type='BCVEncoder',
     arch='large',
