@@ -38,18 +38,12 @@ class _Toggle:
     enabled: bool = True
 
 
-class TaskAwareAdapter(BaseModule, _Toggle):
-    """TA-Adapter: ``t_out = t + ReLU(t W_down) W_up`` over tokens.
-
-    Args:
-        embed_dims (int): Token dimension ``D``.
-        hidden_dims (int): Bottleneck size ``s``. The paper uses 32.
-        init_cfg (dict, optional): Initialisation config. Defaults to None.
-    """
+class _LinearBottleneck(BaseModule, _Toggle):
+    """``up(ReLU(down(x)))`` with ``up`` zero-initialised."""
 
     def __init__(self,
                  embed_dims: int,
-                 hidden_dims: int = 32,
+                 hidden_dims: int,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.down = nn.Linear(embed_dims, hidden_dims)
@@ -64,12 +58,31 @@ class TaskAwareAdapter(BaseModule, _Toggle):
         super().init_weights()
         self._reset_parameters()
 
+    def branch(self, x: Tensor) -> Tensor:
+        return self.up(F.relu(self.down(x)))
+
+
+class TaskAwareAdapter(_LinearBottleneck):
+    """TA-Adapter: ``t_out = t + ReLU(t W_down) W_up`` over tokens.
+
+    Args:
+        embed_dims (int): Token dimension ``D``.
+        hidden_dims (int): Bottleneck size ``s``. The paper uses 32.
+        init_cfg (dict, optional): Initialisation config. Defaults to None.
+    """
+
+    def __init__(self,
+                 embed_dims: int,
+                 hidden_dims: int = 32,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(embed_dims, hidden_dims, init_cfg)
+
     def forward(self, x: Tensor) -> Tensor:
         """``x``: ``[..., D]`` tokens; returns ``x`` plus the adapter output
         (``x`` itself when disabled)."""
         if not self.enabled:
             return x
-        return x + self.up(F.relu(self.down(x)))
+        return x + self.branch(x)
 
 
 class SpatialInductiveAdapter(BaseModule, _Toggle):
@@ -135,7 +148,7 @@ class SpatialInductiveAdapter(BaseModule, _Toggle):
         return out * self.scale
 
 
-class AdaptFormerAdapter(BaseModule, _Toggle):
+class AdaptFormerAdapter(_LinearBottleneck):
     """AdaptFormer bottleneck: ``scale * up(ReLU(down(x)))``, the branch
     added in parallel to a transformer layer's MLP.
 
@@ -154,23 +167,12 @@ class AdaptFormerAdapter(BaseModule, _Toggle):
                  hidden_dims: int = 64,
                  scale: float = 0.1,
                  init_cfg: Optional[dict] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
+        super().__init__(embed_dims, hidden_dims, init_cfg)
         self.scale = scale
-        self.down = nn.Linear(embed_dims, hidden_dims)
-        self.up = nn.Linear(hidden_dims, embed_dims)
-        self._reset_parameters()
-
-    def _reset_parameters(self) -> None:
-        nn.init.zeros_(self.up.weight)
-        nn.init.zeros_(self.up.bias)
-
-    def init_weights(self) -> None:
-        super().init_weights()
-        self._reset_parameters()
 
     def forward(self, x: Tensor) -> Tensor:
         """The adapter branch for tokens ``x`` ``[..., D]``."""
-        return self.up(F.relu(self.down(x))) * self.scale
+        return self.branch(x) * self.scale
 
 
 class LoRAQKV(BaseModule, _Toggle):
