@@ -89,21 +89,30 @@ class SBCDPretrainer(BaseModel):
 
     # ------------------------------------------------------------------
     @torch.no_grad()
-    def teacher_targets(self, inputs: Tensor, boxes: Tensor) -> Tensor:
-        """Teacher [CLS] tokens ``[B, R, D]`` of the cropped regions.
+    def teacher_targets(self,
+                        inputs: Tensor,
+                        boxes: Tensor,
+                        valid: Optional[Tensor] = None) -> Tensor:
+        """Teacher [CLS] tokens ``[B, R, D]`` of the cropped regions (zeros
+        for invalid regions, which are not run through the teacher).
 
         Args:
             inputs (Tensor): ``[B, 3, H, W]`` normalised images.
             boxes (Tensor): ``[B, R, 4]`` boxes in input pixels.
+            valid (Tensor, optional): ``[B, R]`` bool; all by default.
         """
         b, r = boxes.shape[:2]
         crops = crop_regions(inputs, boxes, self.teacher_input_size)
+        keep = torch.ones(b * r, dtype=torch.bool, device=inputs.device) \
+            if valid is None else valid.reshape(-1)
         if self.teacher is not None:
-            tokens = self.teacher(crops)[-1]
+            cls = self.teacher(crops[keep])[-1][:, 0]
         else:
             with self.backbone.adapters_disabled():
-                tokens = self.backbone(crops)[-1]
-        return tokens[:, 0].reshape(b, r, -1)
+                cls = self.backbone(crops[keep])[-1][:, 0]
+        targets = cls.new_zeros(b * r, cls.size(-1))
+        targets[keep] = cls
+        return targets.reshape(b, r, -1)
 
     @staticmethod
     def _stack(data_samples: List, key: str, device) -> Tensor:
@@ -124,7 +133,7 @@ class SBCDPretrainer(BaseModel):
         patch = self.backbone.patch_embed.projection.stride
         h, w = height // patch[0], width // patch[1]
         dense = tokens[:, num_extra:].transpose(1, 2).reshape(b, -1, h, w)
-        targets = self.teacher_targets(inputs, boxes)
+        targets = self.teacher_targets(inputs, boxes, valid)
         losses.update(
             self.irdd_head.loss(dense, boxes, targets, valid,
                                 1.0 / patch[0]))

@@ -94,6 +94,11 @@ def test_teacher_is_the_unadapted_vit_on_batched_crops():
                                 (56, 56))
             torch.testing.assert_close(
                 targets[b, r], plain(crop)[-1][0, 0], rtol=1e-4, atol=1e-5)
+    # Invalid regions are not run through the teacher: zero targets.
+    valid = torch.stack([s.region_valid for s in samples])
+    masked = model.teacher_targets(inputs, boxes, valid)
+    torch.testing.assert_close(masked[valid], targets[valid])
+    assert (masked[~valid] == 0).all()
     # Adapters are switched back on afterwards.
     assert all(m.enabled for m in model.backbone.modules()
                if hasattr(m, 'enabled'))
