@@ -7,15 +7,19 @@ data differ from paper configs only in paths and sizes. ``GENERATORS`` maps
 the names accepted by ``tools/data/synthetic/generate.py`` to generator
 functions ``fn(out_dir, **kwargs) -> dict``.
 """
+from .driver_regions import (generate_driver_regions_dataset,
+                             render_driver_image, synthetic_region_tokens)
 from .motion import MOTION_CLASSES, generate_motion_dataset, render_motion_clip
 from .video_io import split_seeds, write_lines, write_rawframes, write_video
 
 GENERATORS = {
     'motion': generate_motion_dataset,
+    'driver-regions': generate_driver_regions_dataset,
 }
 
 __all__ = [
-    'GENERATORS', 'MOTION_CLASSES', 'generate_motion_dataset',
+    'GENERATORS', 'generate_driver_regions_dataset', 'render_driver_image',
+    'synthetic_region_tokens', 'MOTION_CLASSES', 'generate_motion_dataset',
     'render_motion_clip', 'split_seeds', 'write_lines', 'write_rawframes',
     'write_video'
 ]
