@@ -174,7 +174,9 @@ def _label_samples(model_cfg, batch_size: int) -> list:
     ]
 
 
-def _shape(input_shape, batch_size: int, default: Sequence[int]) -> tuple:
+def batch_shape(input_shape, batch_size: int,
+                default: Sequence[int]) -> tuple:
+    """``input_shape`` (or ``default``) with its batch entry replaced."""
     shape = tuple(input_shape) if input_shape is not None else tuple(default)
     return (batch_size, ) + shape[1:]
 
@@ -186,12 +188,12 @@ def _recognizer2d_inputs(model_cfg, batch_size: int = 1, input_shape=None):
     backbone = model_cfg.get('backbone') or {}
     num_segs = int(
         backbone.get('num_segments', head.get('num_segments', 4)) or 4)
-    shape = _shape(input_shape, batch_size, (1, num_segs, 3, 64, 64))
+    shape = batch_shape(input_shape, batch_size, (1, num_segs, 3, 64, 64))
     return torch.rand(*shape), _label_samples(model_cfg, batch_size)
 
 
 @register_demo_inputs('Recognizer3D')
 def _recognizer3d_inputs(model_cfg, batch_size: int = 1, input_shape=None):
     """``[B, 1, 3, 8, 64, 64]`` clips (the preprocessed NCTHW layout)."""
-    shape = _shape(input_shape, batch_size, (1, 1, 3, 8, 64, 64))
+    shape = batch_shape(input_shape, batch_size, (1, 1, 3, 8, 64, 64))
     return torch.rand(*shape), _label_samples(model_cfg, batch_size)
