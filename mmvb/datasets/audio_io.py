@@ -1,0 +1,198 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+"""Audio decoding, resampling and writing without torchaudio.
+
+* ``soundfile`` (libsndfile) reads and writes wav/flac/ogg (and whatever
+  else the installed libsndfile lists in ``soundfile.available_formats()``),
+  seeking to a segment without decoding the rest;
+* ``av`` (PyAV, FFmpeg) reads the audio stream of video containers
+  (mp4, mkv, webm, avi, ...) and any other file libsndfile cannot open;
+* resampling is polyphase filtering (``scipy.signal.resample_poly``).
+
+Waveforms are float32 arrays ``[channels, samples]`` in ``[-1, 1]``.
+"""
+import os
+import os.path as osp
+from fractions import Fraction
+from typing import Optional, Tuple
+
+import numpy as np
+
+AUDIO_BACKENDS = ('auto', 'soundfile', 'av')
+
+
+def _soundfile_can_read(path: str) -> bool:
+    import soundfile as sf
+    ext = osp.splitext(path)[1][1:].upper()
+    return ext in sf.available_formats()
+
+
+def _load_soundfile(path: str, start: Optional[float],
+                    stop: Optional[float]) -> Tuple[np.ndarray, int]:
+    import soundfile as sf
+    with sf.SoundFile(path) as f:
+        sr = f.samplerate
+        first = 0 if start is None else max(int(round(start * sr)), 0)
+        last = f.frames if stop is None else min(
+            int(round(stop * sr)), f.frames)
+        f.seek(min(first, f.frames))
+        data = f.read(max(last - first, 0), dtype='float32', always_2d=True)
+    return np.ascontiguousarray(data.T), sr
+
+
+def _load_av(path: str, start: Optional[float],
+             stop: Optional[float]) -> Tuple[np.ndarray, int]:
+    import av
+    with av.open(path) as container:
+        streams = container.streams.audio
+        if not streams:
+            raise ValueError(f'{path} has no audio stream')
+        stream = streams[0]
+        sr = stream.codec_context.sample_rate or stream.rate
+        if start:
+            container.seek(
+                max(int(start / stream.time_base) - 1, 0),
+                stream=stream,
+                backward=True,
+                any_frame=False)
+        # Float planar output; channels and rate are handled by the caller.
+        resampler = av.AudioResampler(format='fltp')
+        chunks, first_time = [], None
+        for frame in container.decode(stream):
+            if frame.time is not None and first_time is None:
+                first_time = frame.time
+            if stop is not None and frame.time is not None and \
+                    frame.time > stop:
+                break
+            for out in resampler.resample(frame):
+                chunks.append(out.to_ndarray())
+        for out in resampler.resample(None):  # flush
+            chunks.append(out.to_ndarray())
+    if not chunks:
+        return np.zeros((1, 0), np.float32), sr
+    data = np.concatenate(chunks, axis=1).astype(np.float32)
+    first_time = first_time or 0.0
+    begin = 0 if start is None else max(
+        int(round((start - first_time) * sr)), 0)
+    end = data.shape[1] if stop is None else max(
+        int(round((stop - first_time) * sr)), begin)
+    return data[:, begin:end], sr
+
+
+def load_audio(path: str,
+               sample_rate: Optional[int] = None,
+               start: Optional[float] = None,
+               stop: Optional[float] = None,
+               mono: bool = True,
+               backend: str = 'auto') -> Tuple[np.ndarray, int]:
+    """Decode (a segment of) the audio of a file.
+
+    Args:
+        path (str): Audio file (wav, flac, ...) or video container.
+        sample_rate (int, optional): Resample to this rate (None: keep the
+            file's). Defaults to None.
+        start (float, optional): Segment start in seconds. Defaults to None
+            (the beginning).
+        stop (float, optional): Segment end in seconds. Defaults to None
+            (the end).
+        mono (bool): Average the channels. Defaults to True.
+        backend (str): ``'soundfile'``, ``'av'`` or ``'auto'`` (soundfile
+            for the formats libsndfile lists, PyAV otherwise).
+            Defaults to ``'auto'``.
+
+    Returns:
+        tuple[np.ndarray, int]: float32 ``[samples]`` (mono) or
+        ``[channels, samples]``, and the sample rate.
+    """
+    if backend not in AUDIO_BACKENDS:
+        raise ValueError(f'backend must be one of {AUDIO_BACKENDS}, got '
+                         f'{backend!r}')
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'no audio file {path}')
+    if backend == 'soundfile' or (backend == 'auto'
+                                  and _soundfile_can_read(path)):
+        data, sr = _load_soundfile(path, start, stop)
+    else:
+        data, sr = _load_av(path, start, stop)
+    if mono:
+        data = data.mean(axis=0)
+    if sample_rate is not None and sample_rate != sr:
+        data = resample(data, sr, sample_rate)
+        sr = sample_rate
+    return data.astype(np.float32, copy=False), sr
+
+
+def resample(wave: np.ndarray, orig_sr: int, target_sr: int) -> np.ndarray:
+    """Polyphase resampling along the last axis (Kaiser-windowed FIR).
+
+    Args:
+        wave (np.ndarray): ``[..., samples]``.
+        orig_sr (int): Rate of ``wave``.
+        target_sr (int): Wanted rate.
+
+    Returns:
+        np.ndarray: ``[..., round(samples * target_sr / orig_sr)]`` float32.
+    """
+    if orig_sr == target_sr:
+        return wave
+    from scipy.signal import resample_poly
+    ratio = Fraction(int(target_sr), int(orig_sr))
+    out = resample_poly(
+        wave, ratio.numerator, ratio.denominator, axis=-1, padtype='line')
+    return out.astype(np.float32)
+
+
+def audio_info(path: str, backend: str = 'auto') -> Tuple[int, float, int]:
+    """Sample rate, duration (s) and channels of a file's audio.
+
+    Raises ``ValueError``/``RuntimeError`` (libsndfile, FFmpeg) for files
+    without readable audio.
+    """
+    if backend == 'soundfile' or (backend == 'auto'
+                                  and _soundfile_can_read(path)):
+        import soundfile as sf
+        info = sf.info(path)
+        return info.samplerate, info.frames / info.samplerate, info.channels
+    import av
+    with av.open(path) as container:
+        if not container.streams.audio:
+            raise ValueError(f'{path} has no audio stream')
+        stream = container.streams.audio[0]
+        if stream.duration is not None:
+            duration = float(stream.duration * stream.time_base)
+        elif container.duration is not None:
+            duration = container.duration / 1e6  # av.time_base
+        else:
+            duration = 0.0
+        sr = stream.codec_context.sample_rate or stream.rate
+        return sr, duration, stream.codec_context.channels
+
+
+def write_audio(path: str, wave: np.ndarray, sample_rate: int,
+                subtype: Optional[str] = None) -> None:
+    """Write ``[samples]`` or ``[channels, samples]`` float audio with
+    soundfile (format from the extension: wav, flac, ogg, ...); 16-bit PCM
+    unless ``subtype`` says otherwise."""
+    import soundfile as sf
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    wave = np.asarray(wave, dtype=np.float32)
+    data = wave.T if wave.ndim == 2 else wave
+    sf.write(path, np.clip(data, -1.0, 1.0), sample_rate,
+             subtype=subtype or 'PCM_16')
+
+
+def extract_audio(src: str,
+                  dst: str,
+                  sample_rate: int = 16000,
+                  mono: bool = True,
+                  start: Optional[float] = None,
+                  stop: Optional[float] = None) -> float:
+    """Decode ``src`` (any container), resample, write ``dst``.
+
+    Returns:
+        float: Duration written, in seconds.
+    """
+    wave, sr = load_audio(src, sample_rate, start, stop, mono)
+    if wave.size == 0:
+        raise ValueError(f'{src} has no audio samples')
+    write_audio(dst, wave, sr)
+    return wave.shape[-1] / sr

@@ -1,0 +1,9 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+"""Data transforms (registered into ``mmaction.registry.TRANSFORMS``)."""
+from .audio import (CachedFbank, FormatFbankShape, KaldiFbank, LoadAudio,
+                    NormalizeFbank, PadCropFbank, SpecAugment, WaveformMixup)
+
+__all__ = [
+    'CachedFbank', 'FormatFbankShape', 'KaldiFbank', 'LoadAudio',
+    'NormalizeFbank', 'PadCropFbank', 'SpecAugment', 'WaveformMixup'
+]
