@@ -306,16 +306,11 @@ class DeformableAudioTransformer(BaseModule):
         logger = MMLogger.get_current_instance()
         ckpt = CheckpointLoader.load_checkpoint(
             self.pretrained, map_location='cpu')
-        state_dict, report = dat_to_datar(ckpt, self.state_dict())
-        missing, unexpected = self.load_state_dict(state_dict, strict=False)
-        logger.info(f'DATAR: loaded DAT weights from {self.pretrained}\n'
-                    f'{report}')
-        if unexpected:
-            raise KeyError(f'converted DAT keys unknown to DATAR: '
-                           f'{unexpected}')
-        if missing:
-            logger.info('DATAR: keeping the random init of '
-                        f'{len(missing)} tensors: {missing}')
+        state_dict, report = dat_to_datar(ckpt, dict(self.named_parameters()))
+        self.load_state_dict(state_dict, strict=False)
+        logger.info(f'DATAR: loaded DAT weights from {self.pretrained} '
+                    f'(tensors not in the checkpoint keep their random '
+                    f'init)\n{report}')
 
     def forward(self, x: Tensor) -> Union[Tensor, Tuple[Tensor, ...]]:
         """Spectrogram ``[N, C, h, T]`` -> feature maps ``[N, C_i, h_i,
