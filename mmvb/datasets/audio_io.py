@@ -6,6 +6,9 @@
   seeking to a segment without decoding the rest;
 * ``av`` (PyAV, FFmpeg) reads the audio stream of video containers
   (mp4, mkv, webm, avi, ...) and any other file libsndfile cannot open;
+  segments of containers are placed from the decoded frames' timestamps,
+  so they are exact to the container's time resolution (1 ms in Matroska);
+  dataset converters therefore extract long recordings to wav first;
 * resampling is polyphase filtering (``scipy.signal.resample_poly``).
 
 Waveforms are float32 arrays ``[channels, samples]`` in ``[-1, 1]``.

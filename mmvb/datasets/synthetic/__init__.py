@@ -8,7 +8,8 @@ the names accepted by ``tools/data/synthetic/generate.py`` to generator
 functions ``fn(out_dir, **kwargs) -> dict``.
 """
 from .motion import MOTION_CLASSES, generate_motion_dataset, render_motion_clip
-from .video_io import split_seeds, write_lines, write_rawframes, write_video
+from .video_io import (split_seeds, write_av_clip, write_lines,
+                       write_rawframes, write_video)
 
 GENERATORS = {
     'motion': generate_motion_dataset,
@@ -16,6 +17,6 @@ GENERATORS = {
 
 __all__ = [
     'GENERATORS', 'MOTION_CLASSES', 'generate_motion_dataset',
-    'render_motion_clip', 'split_seeds', 'write_lines', 'write_rawframes',
-    'write_video'
+    'render_motion_clip', 'split_seeds', 'write_av_clip', 'write_lines',
+    'write_rawframes', 'write_video'
 ]

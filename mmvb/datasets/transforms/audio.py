@@ -230,7 +230,10 @@ class CachedFbank(BaseTransform):
 
     def __init__(self, transforms: Sequence[Union[dict, callable]],
                  cache_dir: str) -> None:
-        self.transforms = Compose(transforms)
+        self.transforms = Compose([
+            TRANSFORMS.build(t) if isinstance(t, dict) else t
+            for t in transforms
+        ])
         self.cache_dir = cache_dir
         self._signature = repr(self.transforms)
 
