@@ -16,7 +16,7 @@ Waveforms are float32 arrays ``[channels, samples]`` in ``[-1, 1]``.
 import os
 import os.path as osp
 from fractions import Fraction
-from typing import Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -199,3 +199,70 @@ def extract_audio(src: str,
         raise ValueError(f'{src} has no audio samples')
     write_audio(dst, wave, sr)
     return wave.shape[-1] / sr
+
+
+def _prepare_clip(job: Tuple[str, Optional[str], int]) -> Optional[float]:
+    """Duration of ``src``'s audio (extracted to ``dst`` if given), or None
+    when it has no decodable audio."""
+    src, dst, sample_rate = job
+    try:
+        if dst is not None:
+            if osp.isfile(dst):
+                return audio_info(dst)[1]
+            return extract_audio(src, dst, sample_rate)
+        duration = audio_info(src)[1]
+        if duration <= 0:  # container without a duration: decode it
+            wave, sr = load_audio(src)
+            duration = wave.shape[-1] / sr
+        return duration if duration > 0 else None
+    except Exception:  # noqa: BLE001  (any decoder error means invalid)
+        return None
+
+
+def prepare_clips(jobs: Sequence[Tuple[str, Optional[str]]],
+                  sample_rate: int = 16000,
+                  workers: int = 0,
+                  progress: bool = True,
+                  desc: str = 'audio') -> List[Optional[float]]:
+    """Check (and optionally extract) the audio of many files.
+
+    Used by the dataset converters in ``tools/data``: a clip whose audio
+    cannot be decoded (no audio stream, corrupt file) is invalid, as in the
+    DATAR paper's "valid audio" counts.
+
+    Args:
+        jobs (Sequence[tuple[str, str | None]]): ``(source, destination)``
+            pairs; a destination (``.wav``/``.flac``) extracts mono audio at
+            ``sample_rate`` there (kept if it exists), None only probes.
+        sample_rate (int): Rate of extracted files. Defaults to 16000.
+        workers (int): Processes (0: this process). Defaults to 0.
+        progress (bool): Show a progress bar. Defaults to True.
+        desc (str): Progress-bar label.
+
+    Returns:
+        list[float | None]: Duration in seconds, None for invalid clips.
+    """
+    from tqdm import tqdm
+    args = [(src, dst, sample_rate) for src, dst in jobs]
+    bar = dict(total=len(args), desc=desc, disable=not progress)
+    if workers > 0:
+        from multiprocessing import Pool
+        with Pool(workers) as pool:
+            return list(
+                tqdm(pool.imap(_prepare_clip, args, chunksize=4), **bar))
+    return [_prepare_clip(a) for a in tqdm(args, **bar)]
+
+
+VIDEO_EXTS = ('.mp4', '.mkv', '.webm', '.avi', '.mov')
+
+
+def index_files(root: str, exts: Sequence[str] = VIDEO_EXTS) -> dict:
+    """File stem -> path relative to ``root`` of every file below ``root``
+    whose (case-insensitive) extension is in ``exts``."""
+    index = {}
+    for folder, _, files in os.walk(root):
+        for name in files:
+            stem, ext = osp.splitext(name)
+            if ext.lower() in exts:
+                index[stem] = osp.relpath(osp.join(folder, name), root)
+    return index
