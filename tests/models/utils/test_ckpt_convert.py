@@ -345,3 +345,31 @@ def test_mmpretrain_deit_to_ast_is_exact_on_grey_input(tmp_path):
     spec.init_weights()
     assert spec(torch.randn(1, 1, 32, 128)).shape == (1, 32, 1, 1)
     assert math.prod(spec.patch_resolution) == 24
+
+
+def test_converter_tool(dat_ckpt, tmp_path):
+    import importlib.util
+    import os.path as osp
+    root = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
+        osp.abspath(__file__)))))
+    spec = importlib.util.spec_from_file_location(
+        'imagenet_to_audio',
+        osp.join(root, 'tools/model_converters/imagenet_to_audio.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    cfg = tmp_path / 'cfg.py'
+    cfg.write_text(
+        "default_scope = 'mmaction'\n"
+        f'model = dict(backbone=dict(type="DeformableAudioTransformer", '
+        f'arch={ARCH!r}, input_size=(64, 128), pretrained="x.pth"))\n')
+    out = tmp_path / 'converted.pth'
+    report = tool.convert(str(cfg), str(dat_ckpt[0]), str(out))
+    assert 'missing 0' in report
+    state = torch.load(out)['state_dict']
+    assert torch.allclose(
+        state['backbone.patch_embed.projection.weight'],
+        dat_ckpt[1]['patch_proj.0.weight'].sum(1, keepdim=True))
+    assert (tmp_path / 'converted.txt').read_text().startswith('copied')
+    model = DeformableAudioTransformer(ARCH, input_size=(64, 128))
+    model.load_state_dict(
+        {k[len('backbone.'):]: v for k, v in state.items()}, strict=False)

@@ -17,7 +17,7 @@ import numpy as np
 from mmaction.datasets import AudioDataset
 from tqdm import tqdm
 
-import mmvb  # noqa: F401  (registers the transforms)
+from mmvb.utils import register_all_modules
 
 
 def fbank_stats(ann_file: str,
@@ -31,6 +31,7 @@ def fbank_stats(ann_file: str,
     Returns:
         dict: ``mean``, ``std`` and ``num_samples``.
     """
+    register_all_modules()
     dataset = AudioDataset(
         ann_file,
         pipeline=[
