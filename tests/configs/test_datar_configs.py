@@ -57,3 +57,20 @@ def test_metafile_matches_configs():
             cfg.train_dataloader.batch_size * 8
     index = load(osp.join(osp.dirname(root), 'model-index.yml'))
     assert 'configs/datar/metafile.yml' in index['Import']
+
+
+def test_benchmark_preset():
+    import importlib.util
+    root = osp.dirname(get_config_root())
+    spec = importlib.util.spec_from_file_location(
+        'benchmark_presets',
+        osp.join(root, 'tools/analysis/benchmark_presets.py'))
+    presets = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(presets)
+    entries = presets.PRESETS['datar']
+    assert [e['name'].split()[0] for e in entries] == ['DATAR-B', 'AST-B']
+    for entry in entries:
+        cfg = get_cfg(entry['config'][len('configs/'):])
+        inputs, samples = demo_inputs(cfg.model, entry['batch'],
+                                      entry['shape'])
+        assert inputs.shape == (8, 1, 1, 128, 1024) and len(samples) == 8

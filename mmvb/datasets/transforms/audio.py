@@ -83,7 +83,7 @@ class WaveformMixup(BaseTransform):
     Beta(alpha, alpha)`` (``w2`` zero-padded or cut to ``w1``'s length),
     then re-centred (the mean is subtracted). Labels: ``'soft'`` gives
     ``lam * onehot(y1) + (1 - lam) * onehot(y2)`` (every sample, mixed or
-    not, gets a float vector of ``num_classes`` so batches stack);
+    not, gets a float tensor of ``num_classes`` so batches stack);
     ``'dominant'`` keeps the label of the larger share (what AST's
     cross-entropy training effectively uses; works for any label, e.g.
     EPIC's ``[verb, noun]``).
@@ -120,13 +120,14 @@ class WaveformMixup(BaseTransform):
         """One random index of ``dataset`` to mix with."""
         return [int(np.random.randint(len(dataset)))]
 
-    def _onehot(self, label) -> np.ndarray:
-        label = np.asarray(label)
-        if label.ndim and label.shape[0] == self.num_classes:
-            return label.astype(np.float32)  # already a soft label
-        out = np.zeros(self.num_classes, np.float32)
-        out[int(label)] = 1.0
-        return out
+    def _onehot(self, label) -> torch.Tensor:
+        # A float tensor: PackActionInputs keeps tensors as they are (it
+        # would cast a numpy array to long).
+        label = torch.as_tensor(np.asarray(label))
+        if label.dim() and label.shape[0] == self.num_classes:
+            return label.float()  # already a soft label
+        return torch.nn.functional.one_hot(
+            label.long().reshape(()), self.num_classes).float()
 
     def transform(self, results: Dict) -> Dict:
         """Mix ``results`` with ``results['mix_results'][0]``."""
@@ -145,10 +146,8 @@ class WaveformMixup(BaseTransform):
         mixed = lam * w1 + (1.0 - lam) * w2
         results['audio'] = (mixed - mixed.mean()).astype(np.float32)
         if soft:
-            results['label'] = (
-                lam * self._onehot(results['label']) +
-                (1.0 - lam) * self._onehot(other['label'])).astype(
-                    np.float32)
+            results['label'] = lam * self._onehot(results['label']) + (
+                1.0 - lam) * self._onehot(other['label'])
         elif lam < 0.5:
             results['label'] = copy.deepcopy(other['label'])
         results['mixup_lambda'] = lam

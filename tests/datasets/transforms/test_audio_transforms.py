@@ -128,7 +128,7 @@ def test_waveform_mixup_through_mix_dataset():
     assert len(data) == 4
     for _ in range(5):
         out = data[0]
-        lam, label = out['mixup_lambda'], out['label']
+        lam, label = out['mixup_lambda'], out['label'].numpy()
         assert label.shape == (4, ) and label.sum() == pytest.approx(1.0)
         other = int(np.argmax(label[1:])) + 1 if label[0] < 1 else 0
         if other:

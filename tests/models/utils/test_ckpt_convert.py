@@ -316,15 +316,17 @@ def test_timm_vit_to_ast(distilled):
 
 
 def test_mmpretrain_deit_to_ast_is_exact_on_grey_input(tmp_path):
+    from mmengine.registry import DefaultScope
     from mmpretrain.models import ImageClassifier
     torch.manual_seed(0)
-    deit = ImageClassifier(
-        backbone=dict(
-            type='DistilledVisionTransformer',
-            arch=AST_ARCH,
-            img_size=64,
-            patch_size=16),
-        head=dict(type='DeiTClsHead', num_classes=10, in_channels=32))
+    with DefaultScope.overwrite_default_scope('mmpretrain'):
+        deit = ImageClassifier(
+            backbone=dict(
+                type='DistilledVisionTransformer',
+                arch=AST_ARCH,
+                img_size=64,
+                patch_size=16),
+            head=dict(type='DeiTClsHead', num_classes=10, in_channels=32))
     deit.init_weights()
     path = tmp_path / 'deit.pth'
     torch.save({'state_dict': deit.state_dict(), 'meta': {}}, path)
