@@ -266,3 +266,62 @@ def index_files(root: str, exts: Sequence[str] = VIDEO_EXTS) -> dict:
             if ext.lower() in exts:
                 index[stem] = osp.relpath(osp.join(folder, name), root)
     return index
+
+
+def build_clip_list(items: Sequence[Tuple[str, int]],
+                    video_dir: str,
+                    out_dir: str,
+                    split: str,
+                    extract: bool = False,
+                    sample_rate: int = 16000,
+                    workers: int = 0,
+                    progress: bool = True,
+                    videos: Optional[dict] = None
+                    ) -> Tuple[List[str], dict]:
+    """``AudioDataset`` lines (``path num_samples label``) for clips.
+
+    The clip-list part of the Kinetics-Sounds and VGGSound converters:
+    finds each clip's video under ``video_dir`` (by file stem), checks its
+    audio (or extracts it to ``out_dir/audio/<split>/<stem>.wav``) with
+    :func:`prepare_clips`, and leaves out clips that are missing or have
+    no audio.
+
+    Args:
+        items (Sequence[tuple[str, int]]): ``(file stem, label)`` pairs.
+        video_dir (str): Folder searched for the videos.
+        out_dir (str): Output folder (extracted audio lives below it).
+        split (str): Split name (sub-folder of extracted audio).
+        extract (bool): Extract mono wav at ``sample_rate``; otherwise the
+            lines point at the videos (relative to ``video_dir``).
+            Defaults to False.
+        sample_rate (int): Defaults to 16000.
+        workers (int): Processes. Defaults to 0.
+        progress (bool): Show a progress bar. Defaults to True.
+        videos (dict, optional): :func:`index_files` of ``video_dir``
+            (computed when None; pass it to index a large folder once for
+            several splits).
+
+    Returns:
+        tuple[list[str], dict]: The lines and counts (``annotated``,
+        ``missing_video``, ``no_audio``, ``valid``).
+    """
+    if videos is None:
+        videos = index_files(video_dir)
+    found = [(stem, label) for stem, label in items if stem in videos]
+    jobs = [(osp.join(video_dir, videos[stem]),
+             osp.join(out_dir, 'audio', split, f'{stem}.wav')
+             if extract else None) for stem, _ in found]
+    durations = prepare_clips(jobs, sample_rate, workers, progress,
+                              desc=f'{osp.basename(out_dir)} {split}')
+    lines = []
+    for (stem, label), (_, dst), seconds in zip(found, jobs, durations):
+        if seconds is None:
+            continue
+        rel = osp.relpath(dst, out_dir) if dst else videos[stem]
+        lines.append(f'{rel} {round(seconds * sample_rate)} {label}')
+    summary = dict(
+        annotated=len(items),
+        missing_video=len(items) - len(found),
+        no_audio=len(found) - len(lines),
+        valid=len(lines))
+    return lines, summary

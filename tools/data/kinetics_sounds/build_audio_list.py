@@ -37,7 +37,7 @@ import os
 import os.path as osp
 import sys
 
-from mmvb.datasets import index_files, prepare_clips
+from mmvb.datasets import build_clip_list, index_files
 
 SPLITS = (('train', 'train.csv'), ('val', 'validate.csv'))
 
@@ -82,35 +82,13 @@ def main(argv=None) -> dict:
                 stem = (f"{row['youtube_id']}_{int(row['time_start']):06d}_"
                         f"{int(row['time_end']):06d}")
                 rows.append((stem, label_of[row['label']]))
-        found = [(stem, label) for stem, label in rows if stem in videos]
-        jobs = []
-        for stem, _ in found:
-            src = osp.join(args.video_dir, videos[stem])
-            dst = osp.join(args.out_dir, 'audio', split, f'{stem}.wav') \
-                if args.extract else None
-            jobs.append((src, dst))
-        durations = prepare_clips(
-            jobs,
-            args.sample_rate,
-            args.workers,
-            progress=not args.no_progress,
-            desc=f'kinetics-sounds {split}')
-        lines = []
-        for (stem, label), (src, dst), seconds in zip(found, jobs, durations):
-            if seconds is None:
-                continue
-            rel = osp.relpath(dst, args.out_dir) if dst else videos[stem]
-            num = round(seconds * args.sample_rate)
-            lines.append(f'{rel} {num} {label}')
+        lines, summary[split] = build_clip_list(
+            rows, args.video_dir, args.out_dir, split, args.extract,
+            args.sample_rate, args.workers, not args.no_progress, videos)
         out = osp.join(args.out_dir,
                        f'kinetics_sounds_{split}_list_audio.txt')
         with open(out, 'w') as f:
             f.writelines(line + '\n' for line in lines)
-        summary[split] = dict(
-            annotated=len(rows),
-            missing_video=len(rows) - len(found),
-            no_audio=len(found) - len(lines),
-            valid=len(lines))
     missing = [c for c in classes if c not in seen_labels]
     if missing:
         print(f'warning: classes not in the annotations: {missing}',

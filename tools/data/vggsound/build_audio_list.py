@@ -28,7 +28,7 @@ import csv
 import os
 import os.path as osp
 
-from mmvb.datasets import index_files, prepare_clips
+from mmvb.datasets import build_clip_list, index_files
 
 
 def parse_args(argv=None):
@@ -56,31 +56,12 @@ def main(argv=None) -> dict:
     for split in ('train', 'test'):
         items = [(f'{ytid}_{int(start):06d}', label_of[label])
                  for ytid, start, label, s in rows if s.strip() == split]
-        found = [(stem, label) for stem, label in items if stem in videos]
-        jobs = [(osp.join(args.video_dir, videos[stem]),
-                 osp.join(args.out_dir, 'audio', split, f'{stem}.wav')
-                 if args.extract else None) for stem, _ in found]
-        durations = prepare_clips(
-            jobs,
-            args.sample_rate,
-            args.workers,
-            progress=not args.no_progress,
-            desc=f'vggsound {split}')
-        lines = []
-        for (stem, label), (_, dst), seconds in zip(found, jobs, durations):
-            if seconds is None:
-                continue
-            rel = osp.relpath(dst, args.out_dir) if dst else videos[stem]
-            lines.append(f'{rel} {round(seconds * args.sample_rate)} '
-                         f'{label}')
+        lines, summary[split] = build_clip_list(
+            items, args.video_dir, args.out_dir, split, args.extract,
+            args.sample_rate, args.workers, not args.no_progress, videos)
         with open(osp.join(args.out_dir, f'vggsound_{split}_list_audio.txt'),
                   'w') as f:
             f.writelines(line + '\n' for line in lines)
-        summary[split] = dict(
-            annotated=len(items),
-            missing_video=len(items) - len(found),
-            no_audio=len(found) - len(lines),
-            valid=len(lines))
     with open(osp.join(args.out_dir, 'classes.txt'), 'w') as f:
         f.writelines(c + '\n' for c in classes)
     summary['num_classes'] = len(classes)
