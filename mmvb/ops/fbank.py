@@ -23,6 +23,7 @@ frame (Kaldi ``FeatureWindowFunction`` / ``ProcessWindow`` / ``MelBanks``):
 
 VTLN warping is not implemented (Kaldi's default ``vtln_warp=1``).
 """
+import functools
 import math
 from typing import Optional
 
@@ -141,7 +142,18 @@ def mel_banks(num_bins: int,
     weight of FFT bin ``k`` (frequency ``k * sr / padded_window_size``) is
     the triangle evaluated at ``mel(k * sr / padded_window_size)``. The
     Nyquist bin gets weight 0 (Kaldi's ``MelBanks`` uses ``N / 2`` bins).
+    The filters are computed once per setting (cached).
     """
+    banks = _mel_banks(num_bins, padded_window_size, float(sample_frequency),
+                       float(low_freq), float(high_freq))
+    return banks.to(dtype=dtype, device=device)
+
+
+@functools.lru_cache(maxsize=32)
+def _mel_banks(num_bins: int, padded_window_size: int,
+               sample_frequency: float, low_freq: float,
+               high_freq: float) -> Tensor:
+    """float64 CPU filters of :func:`mel_banks` (cached; read only)."""
     if num_bins < 3:
         raise ValueError('Kaldi needs at least 3 mel bins')
     if padded_window_size % 2:
@@ -157,16 +169,16 @@ def mel_banks(num_bins: int,
     fft_bin_width = sample_frequency / padded_window_size
     mel_low, mel_high = mel_scale(low_freq), mel_scale(high_freq)
     delta = (mel_high - mel_low) / (num_bins + 1)
-    idx = torch.arange(num_bins, dtype=torch.float64, device=device)[:, None]
+    idx = torch.arange(num_bins, dtype=torch.float64)[:, None]
     left = mel_low + idx * delta
     center = mel_low + (idx + 1.0) * delta
     right = mel_low + (idx + 2.0) * delta
-    mel = mel_scale(fft_bin_width * torch.arange(
-        num_fft_bins, dtype=torch.float64, device=device))[None, :]
+    mel = mel_scale(fft_bin_width *
+                    torch.arange(num_fft_bins, dtype=torch.float64))[None, :]
     up = (mel - left) / (center - left)
     down = (right - mel) / (right - center)
     banks = torch.clamp(torch.minimum(up, down), min=0.0)
-    return F.pad(banks, (0, 1)).to(dtype)
+    return F.pad(banks, (0, 1))
 
 
 def _frames(wave: Tensor, window_size: int, window_shift: int,
