@@ -1,8 +1,11 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Registered model parts (into ``mmaction.registry.MODELS``)."""
-from .backbones import BCVEncoder
+from .backbones import (AudioSpectrogramTransformer, BCVEncoder,
+                        DeformableAudioTransformer, DeformableBlock)
 from .heads import CRCDHead, IRDDHead, VerbNounHead
-from .layers import (AdaptFormerAdapter, LoRAQKV, SpatialInductiveAdapter,
+from .layers import (AdaptFormerAdapter, AudioOffsetGenerator,
+                     DeformableAudioAttention, InputPerturbation,
+                     LearnableInputAdaptor, LoRAQKV, SpatialInductiveAdapter,
                      TaskAwareAdapter)
 from .pretrainers import SBCDPretrainer
 from .task_modules import (ActorMatchCost, BaseMatchCost, BoxL1MatchCost,
@@ -10,9 +13,12 @@ from .task_modules import (ActorMatchCost, BaseMatchCost, BoxL1MatchCost,
                            MultiLabelMatchCost, pad_targets)
 
 __all__ = [
-    'AdaptFormerAdapter', 'BCVEncoder', 'CRCDHead', 'IRDDHead', 'LoRAQKV',
+    'ActorMatchCost', 'AdaptFormerAdapter', 'AudioOffsetGenerator',
+    'AudioSpectrogramTransformer', 'BCVEncoder', 'BaseMatchCost',
+    'BoxL1MatchCost', 'CRCDHead', 'DeformableAudioAttention',
+    'DeformableAudioTransformer', 'DeformableBlock', 'FocalMatchCost',
+    'GIoUMatchCost', 'HungarianMatcher', 'IRDDHead', 'InputPerturbation',
+    'LearnableInputAdaptor', 'LoRAQKV', 'MultiLabelMatchCost',
     'SBCDPretrainer', 'SpatialInductiveAdapter', 'TaskAwareAdapter',
-    'VerbNounHead', 'ActorMatchCost', 'BaseMatchCost', 'BoxL1MatchCost',
-    'FocalMatchCost', 'GIoUMatchCost', 'HungarianMatcher',
-    'MultiLabelMatchCost', 'pad_targets'
+    'VerbNounHead', 'pad_targets'
 ]

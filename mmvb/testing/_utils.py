@@ -168,6 +168,16 @@ def _num_classes(model_cfg) -> int:
 
 
 def _label_samples(model_cfg, batch_size: int) -> list:
+    """Ground truth for ``batch_size`` samples: a class index, or
+    ``[verb, noun]`` for heads with ``num_verbs``/``num_nouns``
+    (:class:`mmvb.models.VerbNounHead`)."""
+    head = model_cfg.get('cls_head') or {}
+    if 'num_verbs' in head:
+        return [
+            ActionDataSample().set_gt_label(
+                [i % head['num_verbs'], i % head['num_nouns']])
+            for i in range(batch_size)
+        ]
     return [
         ActionDataSample().set_gt_label(i % _num_classes(model_cfg))
         for i in range(batch_size)
@@ -197,3 +207,12 @@ def _recognizer3d_inputs(model_cfg, batch_size: int = 1, input_shape=None):
     """``[B, 1, 3, 8, 64, 64]`` clips (the preprocessed NCTHW layout)."""
     shape = batch_shape(input_shape, batch_size, (1, 1, 3, 8, 64, 64))
     return torch.rand(*shape), _label_samples(model_cfg, batch_size)
+
+
+@register_demo_inputs('RecognizerAudio')
+def _recognizer_audio_inputs(model_cfg, batch_size: int = 1,
+                             input_shape=None):
+    """``[B, 1, 1, F, T]`` spectrograms (one clip, frequency as height);
+    64 x 128 by default (the audio backbones take any size)."""
+    shape = batch_shape(input_shape, batch_size, (1, 1, 1, 64, 128))
+    return torch.randn(*shape), _label_samples(model_cfg, batch_size)

@@ -23,4 +23,20 @@ PRESETS = {
             shape=(1, 8, 3, 224, 224),
             batch=2),
     ],
+    # DATAR (the paper default, DAT-B layout) vs the AST baseline on AST's
+    # 128 x 1024 log-mel input (configs/datar/README.md).
+    'datar': [
+        dict(
+            name='DATAR-B 128x1024',
+            config='configs/datar/'
+            'datar_dat-b-in1k-pre_8xb12-50e_vggsound-audio.py',
+            shape=(1, 1, 1, 128, 1024),
+            batch=8),
+        dict(
+            name='AST-B s10 128x1024',
+            config='configs/datar/'
+            'ast_deit-b-in1k-pre_8xb12-50e_vggsound-audio.py',
+            shape=(1, 1, 1, 128, 1024),
+            batch=8),
+    ],
 }

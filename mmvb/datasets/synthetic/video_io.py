@@ -3,7 +3,8 @@
 import os
 import os.path as osp
 import tempfile
-from typing import Dict, Iterable, List, Sequence, Tuple
+from fractions import Fraction
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -124,3 +125,61 @@ def split_seeds(seed: int, splits: Sequence[Tuple[str, int]]) -> List[
         children = np.random.SeedSequence([seed, split_id]).spawn(num)
         out += [(split, i, ss) for i, ss in enumerate(children)]
     return out
+
+
+def write_av_clip(path: str,
+                  audio: np.ndarray,
+                  sample_rate: int,
+                  frames: Optional[np.ndarray] = None,
+                  fps: int = 8,
+                  audio_codec: str = 'aac') -> None:
+    """Write a video container with an audio stream (and a video stream)
+    with PyAV, like the clips of Kinetics, VGGSound or EPIC-Kitchens.
+
+    Args:
+        path (str): Output file (``.mp4``, ``.mkv``, ...).
+        audio (np.ndarray): ``[samples]`` (mono) or ``[channels, samples]``
+            float audio in ``[-1, 1]``.
+        sample_rate (int): Audio rate.
+        frames (np.ndarray, optional): ``[T, H, W, 3]`` uint8 RGB frames;
+            None writes a black 32x32 video as long as the audio.
+        fps (int): Video frame rate. Defaults to 8.
+        audio_codec (str): ``'aac'`` (lossy, mp4) or e.g. ``'flac'`` /
+            ``'pcm_s16le'`` (lossless, mkv). Defaults to ``'aac'``.
+    """
+    import av
+    audio = np.atleast_2d(np.asarray(audio, np.float32))
+    channels, num_samples = audio.shape
+    if frames is None:
+        count = max(int(np.ceil(num_samples / sample_rate * fps)), 1)
+        frames = np.zeros((count, 32, 32, 3), np.uint8)
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    layout = {1: 'mono', 2: 'stereo'}[channels]
+    with av.open(path, 'w') as container:
+        video = container.add_stream('mpeg4', rate=fps)
+        video.height, video.width = frames.shape[1:3]
+        video.pix_fmt = 'yuv420p'
+        stream = container.add_stream(audio_codec, rate=sample_rate)
+        stream.layout = layout
+        sample_fmt = stream.codec_context.codec.audio_formats[0].name
+        for frame in frames:
+            for packet in video.encode(
+                    av.VideoFrame.from_ndarray(frame, format='rgb24')):
+                container.mux(packet)
+        for packet in video.encode():
+            container.mux(packet)
+        resampler = av.AudioResampler(
+            format=sample_fmt, layout=layout, rate=sample_rate)
+        step = 1024
+        for start in range(0, num_samples, step):
+            chunk = np.ascontiguousarray(audio[:, start:start + step])
+            frame = av.AudioFrame.from_ndarray(
+                chunk, format='fltp', layout=layout)
+            frame.sample_rate = sample_rate
+            frame.pts = start
+            frame.time_base = Fraction(1, sample_rate)
+            for converted in resampler.resample(frame):
+                for packet in stream.encode(converted):
+                    container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
