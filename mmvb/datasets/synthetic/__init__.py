@@ -7,15 +7,18 @@ data differ from paper configs only in paths and sizes. ``GENERATORS`` maps
 the names accepted by ``tools/data/synthetic/generate.py`` to generator
 functions ``fn(out_dir, **kwargs) -> dict``.
 """
+from .driver import DRIVER_CLASSES, generate_driver_dataset, render_driver_clip
 from .motion import MOTION_CLASSES, generate_motion_dataset, render_motion_clip
 from .video_io import split_seeds, write_lines, write_rawframes, write_video
 
 GENERATORS = {
     'motion': generate_motion_dataset,
+    'driver': generate_driver_dataset,
 }
 
 __all__ = [
-    'GENERATORS', 'MOTION_CLASSES', 'generate_motion_dataset',
+    'DRIVER_CLASSES', 'GENERATORS', 'MOTION_CLASSES',
+    'generate_driver_dataset', 'render_driver_clip', 'generate_motion_dataset',
     'render_motion_clip', 'split_seeds', 'write_lines', 'write_rawframes',
     'write_video'
 ]
