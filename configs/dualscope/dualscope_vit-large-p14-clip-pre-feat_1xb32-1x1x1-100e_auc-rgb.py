@@ -3,7 +3,7 @@
 # clips, fold 0. Data: tools/data/auc/README.md.
 _base_ = [
     '../_base_/models/dualscope_vit-large-p14.py',
-    '../_base_/datasets/ddar_features.py',
+    '../_base_/datasets/ddar_image-features.py',
     '../_base_/schedules/dualscope_adamw-cosine-100e.py',
     '../_base_/default_runtime.py'
 ]
@@ -18,22 +18,8 @@ dataset = dict(
     ann_file=ann_file,
     data_prefix=dict(video=data_root),
     feature_root=feature_root)
-train_pipeline = [
-    dict(type='UniformSample', clip_len=1, num_clips=1),
-    dict(type='LoadClipFeatures'),
-    dict(type='PackActionInputs')
-]
-test_pipeline = [
-    dict(
-        type='UniformSample', clip_len=1, num_clips=1, test_mode=True),
-    dict(type='LoadClipFeatures'),
-    dict(type='PackActionInputs')
-]
-train_dataloader = dict(
-    dataset=dict(**dataset, pipeline=train_pipeline))
-val_dataloader = dict(
-    dataset=dict(**dataset, pipeline=test_pipeline))
-test_dataloader = dict(
-    dataset=dict(**dataset, pipeline=test_pipeline))
+train_dataloader = dict(dataset=dataset)
+val_dataloader = dict(dataset=dataset)
+test_dataloader = dict(dataset=dataset)
 feature_extraction = dict(
     dataset=dict(ann_file=ann_file, data_prefix=dict(video=data_root)))

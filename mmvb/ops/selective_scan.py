@@ -98,7 +98,7 @@ def _discretize(u, delta, A, B, C, delta_bias, delta_softplus
     ``x = delta * u * B`` (both ``[batch, dim, N, L]``) and ``C``
     broadcastable to them."""
     if A.is_complex():
-        raise NotImplementedError(
+        raise ValueError(
             'complex A is only supported by the mamba_ssm CUDA kernel')
     dtype = _compute_dtype(u)
     dim = u.shape[1]
