@@ -5,19 +5,26 @@ from .audio_io import (audio_info, build_clip_list, extract_audio, index_files,
                        load_audio, prepare_clips, resample, write_audio)
 from .audio_mix_dataset import AudioMixDataset
 from .dripe import DriPEDataset
+from .driver_activity import (DriverActivityDataset, dump_driver_annotations,
+                              list_images, make_subject_folds, natural_key,
+                              video_info, window_clips)
 from .driver_regions import (REGION_NAMES, RegionTokenCache, dump_region_boxes,
                              save_region_tokens, wholebody_region_boxes)
 from .epic_kitchens_audio_dataset import EpicKitchensAudioDataset
-from .transforms import (CachedFbank, FormatFbankShape, KaldiFbank, LoadAudio,
+from .transforms import (CachedFbank, DecodeDriverClip, FormatFbankShape,
+                         KaldiFbank, LoadAudio, LoadClipFeatures,
                          NormalizeFbank, PackRegionInputs, PadCropFbank,
-                         SpecAugment, WaveformMixup)
+                         SampleAllFrames, SpecAugment, WaveformMixup)
 
 __all__ = [
-    'AudioMixDataset', 'CachedFbank', 'DriPEDataset',
-    'EpicKitchensAudioDataset', 'FormatFbankShape', 'KaldiFbank', 'LoadAudio',
-    'NormalizeFbank', 'PackRegionInputs', 'PadCropFbank', 'REGION_NAMES',
-    'RegionTokenCache', 'SpecAugment', 'WaveformMixup', 'audio_info',
-    'build_clip_list', 'dump_region_boxes', 'extract_audio', 'index_files',
-    'load_audio', 'prepare_clips', 'resample', 'save_region_tokens',
-    'wholebody_region_boxes', 'write_audio'
+    'AudioMixDataset', 'CachedFbank', 'DecodeDriverClip', 'DriPEDataset',
+    'DriverActivityDataset', 'EpicKitchensAudioDataset', 'FormatFbankShape',
+    'KaldiFbank', 'LoadAudio', 'LoadClipFeatures', 'NormalizeFbank',
+    'PackRegionInputs', 'PadCropFbank', 'REGION_NAMES', 'RegionTokenCache',
+    'SampleAllFrames', 'SpecAugment', 'WaveformMixup', 'audio_info',
+    'build_clip_list', 'dump_driver_annotations', 'dump_region_boxes',
+    'extract_audio', 'index_files', 'list_images', 'load_audio',
+    'make_subject_folds', 'natural_key', 'prepare_clips', 'resample',
+    'save_region_tokens', 'video_info', 'wholebody_region_boxes',
+    'window_clips', 'write_audio'
 ]

@@ -2,23 +2,29 @@
 """Registered model parts (into ``mmaction.registry.MODELS``)."""
 from .backbones import (AudioSpectrogramTransformer, BCVEncoder,
                         DeformableAudioTransformer, DeformableBlock)
-from .heads import CRCDHead, IRDDHead, VerbNounHead
-from .layers import (AdaptFormerAdapter, AudioOffsetGenerator,
-                     DeformableAudioAttention, InputPerturbation,
-                     LearnableInputAdaptor, LoRAQKV, SpatialInductiveAdapter,
-                     TaskAwareAdapter)
+from .data_preprocessors import FrameFeatureDataPreprocessor
+from .heads import CRCDHead, DualScopeHead, IRDDHead, VerbNounHead
+from .layers import (AdaptFormerAdapter, AudioOffsetGenerator, BiMamba,
+                     DeformableAudioAttention, DynamicDifferenceExtractor,
+                     FineGrainedMotionEncoder, InputPerturbation,
+                     LearnableInputAdaptor, LoRAQKV, SATPMBlock,
+                     SpatialInductiveAdapter, TaskAwareAdapter)
 from .pretrainers import SBCDPretrainer
+from .recognizers import DualScopeRecognizer
 from .task_modules import (ActorMatchCost, BaseMatchCost, BoxL1MatchCost,
                            FocalMatchCost, GIoUMatchCost, HungarianMatcher,
                            MultiLabelMatchCost, pad_targets)
 
 __all__ = [
     'ActorMatchCost', 'AdaptFormerAdapter', 'AudioOffsetGenerator',
-    'AudioSpectrogramTransformer', 'BCVEncoder', 'BaseMatchCost',
+    'AudioSpectrogramTransformer', 'BCVEncoder', 'BaseMatchCost', 'BiMamba',
     'BoxL1MatchCost', 'CRCDHead', 'DeformableAudioAttention',
-    'DeformableAudioTransformer', 'DeformableBlock', 'FocalMatchCost',
-    'GIoUMatchCost', 'HungarianMatcher', 'IRDDHead', 'InputPerturbation',
-    'LearnableInputAdaptor', 'LoRAQKV', 'MultiLabelMatchCost',
-    'SBCDPretrainer', 'SpatialInductiveAdapter', 'TaskAwareAdapter',
-    'VerbNounHead', 'pad_targets'
+    'DeformableAudioTransformer', 'DeformableBlock', 'DualScopeHead',
+    'DualScopeRecognizer', 'DynamicDifferenceExtractor',
+    'FineGrainedMotionEncoder', 'FocalMatchCost',
+    'FrameFeatureDataPreprocessor', 'GIoUMatchCost', 'HungarianMatcher',
+    'IRDDHead', 'InputPerturbation', 'LearnableInputAdaptor', 'LoRAQKV',
+    'MultiLabelMatchCost', 'SATPMBlock', 'SBCDPretrainer',
+    'SpatialInductiveAdapter', 'TaskAwareAdapter', 'VerbNounHead',
+    'pad_targets'
 ]

@@ -216,3 +216,18 @@ def _recognizer_audio_inputs(model_cfg, batch_size: int = 1,
     64 x 128 by default (the audio backbones take any size)."""
     shape = batch_shape(input_shape, batch_size, (1, 1, 1, 64, 128))
     return torch.randn(*shape), _label_samples(model_cfg, batch_size)
+
+
+@register_demo_inputs('DualScopeRecognizer')
+def _dualscope_inputs(model_cfg, batch_size: int = 1, input_shape=None):
+    """Frames ``[B, 1, 3, T, H, W]`` when the model has a frame encoder,
+    else cached features ``[B, 1, T, C]`` (``C`` = the head's
+    ``in_channels``); ``input_shape`` chooses explicitly by its length."""
+    if input_shape is None:
+        if model_cfg.get('backbone') is not None:
+            input_shape = (1, 1, 3, 4, 32, 32)
+        else:
+            in_channels = int(model_cfg['cls_head']['in_channels'])
+            input_shape = (1, 1, 8, in_channels)
+    shape = batch_shape(input_shape, batch_size, input_shape)
+    return torch.rand(*shape), _label_samples(model_cfg, batch_size)
