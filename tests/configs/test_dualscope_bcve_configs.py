@@ -186,3 +186,36 @@ def test_metafile_lists_the_bcve_configs():
             continue
         prefix = next(p for p in PAPER_CONFIGS if m['Name'].startswith(p))
         assert m['Metadata']['Parameters'] == PAPER_CONFIGS[prefix][2]
+
+
+def _ddar_bcve_configs():
+    return [
+        c for c in list_configs() if c.startswith('dualscope/dualscope_bcve-')
+    ]
+
+
+def test_ddar_configs_switched_to_bcve():
+    """The seven DDAR datasets (and AIDE end to end) with BCVE as the frame
+    encoder: everything but the encoder and the feature cache equals the
+    frozen-CLIP configs they inherit."""
+    configs = _ddar_bcve_configs()
+    assert len(configs) == 8
+    for rel in configs:
+        cfg = Config.fromfile(get_config_path(rel))
+        clip = Config.fromfile(
+            get_config_path(
+                rel.replace('dualscope_bcve-vit-large-p14-sbcd-pre',
+                            'dualscope_vit-large-p14-clip-pre')))
+        if '-feat_' in rel:
+            encoder, clip_encoder = cfg.frame_encoder, clip.frame_encoder
+            root = cfg.train_dataloader.dataset.feature_root
+            assert root != clip.train_dataloader.dataset.feature_root
+            assert 'bcve' in root
+            assert cfg.model.to_dict() == clip.model.to_dict()
+        else:
+            encoder, clip_encoder = cfg.model.backbone, clip.model.backbone
+            assert cfg.model.cls_head == clip.model.cls_head
+        assert encoder.type == 'BCVEncoder' and encoder.frozen
+        assert encoder.peft == 'ta_si' and '_delete_' not in encoder
+        assert clip_encoder.type == 'mmpretrain.VisionTransformer'
+        assert cfg.optim_wrapper == clip.optim_wrapper

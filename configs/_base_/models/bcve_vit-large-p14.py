@@ -5,9 +5,13 @@
 #
 # Use it in a DDAR config by inheriting this file and setting
 #   model = dict(backbone={{_base_.bcve_encoder}}, freeze_backbone=True)
-# (the frame-encoder slot of DualScopeRecognizer); point
-# `init_cfg.checkpoint` at your SBCD checkpoint.
+# (the frame-encoder slot of DualScopeRecognizer), or, for configs trained on
+# cached features, `frame_encoder = {{_base_.bcve_encoder}}` (the encoder that
+# tools/dualscope/extract_features.py runs); point `init_cfg.checkpoint` at
+# your SBCD checkpoint. `_delete_=True` makes it replace an inherited encoder
+# (CLIP's) instead of being merged into it; mmengine drops the key.
 bcve_encoder = dict(
+    _delete_=True,
     type='BCVEncoder',
     arch='large',
     img_size=224,
