@@ -4,7 +4,7 @@ import os.path as osp
 
 import pytest
 import torch
-from mmaction.registry import MODELS, TRANSFORMS
+from mmaction.registry import MODELS
 from mmengine.fileio import load
 from mmengine.registry import init_default_scope
 
@@ -18,30 +18,21 @@ def test_configs_found():
     assert len(CONFIGS) == 12
 
 
-@pytest.mark.parametrize('rel', CONFIGS)
-def test_config_builds_and_runs(rel):
+@pytest.mark.parametrize(
+    'rel', [c for c in CONFIGS if 'epic-kitchens-100' in c][:1])
+def test_epic_config_predicts_verbs_and_nouns(rel):
+    """Every config builds and runs in tests/test_configs.py (the sweep);
+    here the EPIC-100 head and metric: 97 verb + 293 noun scores."""
     cfg = get_cfg(rel)
     init_default_scope(cfg.default_scope)
-    for split in ('train', 'val', 'test'):
-        dataset = cfg[f'{split}_dataloader'].dataset
-        for step in dataset.pipeline:  # every transform is registered
-            assert TRANSFORMS.get(step.type) is not None, step.type
-        if 'dataset' in dataset:  # AudioMixDataset
-            for step in dataset.dataset.pipeline:
-                assert TRANSFORMS.get(step.type) is not None
+    assert cfg.model.cls_head.type == 'VerbNounHead'
+    assert cfg.val_evaluator.type == 'VerbNounActionMetric'
     model = MODELS.build(disable_pretrained(cfg.model))
-    model.init_weights()
     inputs, samples = demo_inputs(cfg.model, batch_size=2)
-    losses = model(inputs, samples, mode='loss')
-    assert all(torch.isfinite(v).all() for k, v in losses.items()
-               if k.startswith('loss'))
     model.eval()
     with torch.no_grad():
         preds = model(inputs, samples, mode='predict')
-    assert len(preds) == 2
-    if cfg.model.cls_head.type == 'VerbNounHead':
-        assert preds[0].pred_score.shape == (97 + 293, )
-        assert cfg.val_evaluator.type == 'VerbNounActionMetric'
+    assert preds[0].pred_score.shape == (97 + 293, )
 
 
 def test_metafile_matches_configs():

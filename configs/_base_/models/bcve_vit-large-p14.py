@@ -5,13 +5,12 @@
 #
 # Use it in a DDAR config by inheriting this file and setting
 #   model = dict(backbone={{_base_.bcve_encoder}}, freeze_backbone=True)
-# (the frame-encoder slot of DualScopeRecognizer), or, for configs trained on
-# cached features, `frame_encoder = {{_base_.bcve_encoder}}` (the encoder that
-# tools/dualscope/extract_features.py runs); point `init_cfg.checkpoint` at
-# your SBCD checkpoint. `_delete_=True` makes it replace an inherited encoder
-# (CLIP's) instead of being merged into it; mmengine drops the key.
+# (the frame-encoder slot of DualScopeRecognizer); point
+# `init_cfg.checkpoint` at your SBCD checkpoint. To replace an encoder that
+# the config already inherits (CLIP's `frame_encoder` or `model.backbone` in
+# the DDAR configs), use `bcve_encoder_replacing` instead: its `_delete_=True`
+# makes mmengine replace the inherited dict rather than merge into it.
 bcve_encoder = dict(
-    _delete_=True,
     type='BCVEncoder',
     arch='large',
     img_size=224,
@@ -26,3 +25,4 @@ bcve_encoder = dict(
         checkpoint='work_dirs/'
         'bcve-sbcd_vit-large-p14-clip-pre_1xb32-10e_dripe/epoch_10.pth',
         prefix='backbone.'))
+bcve_encoder_replacing = dict(bcve_encoder, _delete_=True)
