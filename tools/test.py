@@ -13,6 +13,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmvb  # noqa: F401  (compat shims + registration before any build)
+from mmvb.utils import release_process_group
 
 
 def parse_args():
@@ -107,6 +108,7 @@ def main():
         print('Test metrics: ' + json.dumps(
             {k: round(float(v), 4)
              for k, v in metrics.items()}, sort_keys=True))
+    release_process_group()
 
 
 if __name__ == '__main__':

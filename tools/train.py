@@ -13,6 +13,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmvb  # noqa: F401  (compat shims + registration before any build)
+from mmvb.utils import release_process_group
 
 
 def parse_args():
@@ -134,6 +135,7 @@ def main():
     else:
         runner = RUNNERS.build(cfg)
     runner.train()
+    release_process_group()
 
 
 if __name__ == '__main__':

@@ -143,12 +143,12 @@ def test_synthetic_sbcd_losses_decrease_with_pcgrad(synthetic_root, tmp_path,
 
 
 def test_synthetic_config_trains_on_two_cpu_processes(synthetic_root,
-                                                      tmp_path):
+                                                      tmp_path, free_port):
     env = dict(
         os.environ,
         MMVB_DATA_ROOT=synthetic_root,
         PYTHON=sys.executable,
-        PORT=str(29500 + os.getpid() % 1000),
+        PORT=str(free_port),
         OMP_NUM_THREADS='1',
         CUDA_VISIBLE_DEVICES='')
     work = tmp_path / 'dist'
