@@ -1,12 +1,19 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Registered model parts (into ``mmaction.registry.MODELS``)."""
-from .heads import VerbNounHead
+from .data_preprocessors import PaddedActionDataPreprocessor
+from .heads import InstBlinkHead, InstBlinkStage, VerbNounHead
+from .layers import DynamicConv, QueryInteraction
+from .localizers import InstBlink
+from .losses import SigmoidFocalLoss, sigmoid_focal_loss
+from .necks import FPNNeck
 from .task_modules import (ActorMatchCost, BaseMatchCost, BoxL1MatchCost,
                            FocalMatchCost, GIoUMatchCost, HungarianMatcher,
                            MultiLabelMatchCost, pad_targets)
 
 __all__ = [
-    'VerbNounHead', 'ActorMatchCost', 'BaseMatchCost', 'BoxL1MatchCost',
-    'FocalMatchCost', 'GIoUMatchCost', 'HungarianMatcher',
-    'MultiLabelMatchCost', 'pad_targets'
+    'PaddedActionDataPreprocessor', 'InstBlinkHead', 'InstBlinkStage',
+    'VerbNounHead', 'DynamicConv', 'QueryInteraction', 'InstBlink',
+    'SigmoidFocalLoss', 'sigmoid_focal_loss', 'FPNNeck', 'ActorMatchCost',
+    'BaseMatchCost', 'BoxL1MatchCost', 'FocalMatchCost', 'GIoUMatchCost',
+    'HungarianMatcher', 'MultiLabelMatchCost', 'pad_targets'
 ]

@@ -7,15 +7,17 @@ data differ from paper configs only in paths and sizes. ``GENERATORS`` maps
 the names accepted by ``tools/data/synthetic/generate.py`` to generator
 functions ``fn(out_dir, **kwargs) -> dict``.
 """
+from .blink_faces import generate_blink_dataset, render_blink_video
 from .motion import MOTION_CLASSES, generate_motion_dataset, render_motion_clip
 from .video_io import split_seeds, write_lines, write_rawframes, write_video
 
 GENERATORS = {
     'motion': generate_motion_dataset,
+    'blink': generate_blink_dataset,
 }
 
 __all__ = [
-    'GENERATORS', 'MOTION_CLASSES', 'generate_motion_dataset',
-    'render_motion_clip', 'split_seeds', 'write_lines', 'write_rawframes',
-    'write_video'
+    'generate_blink_dataset', 'render_blink_video', 'GENERATORS',
+    'MOTION_CLASSES', 'generate_motion_dataset', 'render_motion_clip',
+    'split_seeds', 'write_lines', 'write_rawframes', 'write_video'
 ]

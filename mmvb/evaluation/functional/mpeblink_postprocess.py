@@ -1,0 +1,219 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+"""Post-processing of InstBlink clip predictions (the MPEblink protocol).
+
+Official ``tools/test_mpeblink.py`` and ``tools/blink_result_convertor.py``
+(instblink.md section 5): :class:`ClipLinker` links the query tubes of
+consecutive clips into video tracks, :func:`blink_intervals` merges
+per-frame blink probabilities into events (Fig. 6) and
+:func:`tracks_to_results` writes the official result format. Used by
+:class:`~mmvb.evaluation.MPEblinkMetric` and by
+:func:`mmvb.apis.inference_instblink`.
+"""
+from typing import Dict, Iterable, List
+
+import numpy as np
+import torch
+
+from mmvb.ops import box_iou
+
+
+def blink_intervals(scores: Iterable[float],
+                    threshold: float = 0.3) -> List[List[float]]:
+    """Merge per-frame blink scores into blink events (Fig. 6).
+
+    Every maximal run of consecutive frames with ``score >= threshold``
+    becomes ``[start, end, mean score]`` (inclusive frame indices); no
+    minimum length, gap filling or suppression, as in the official
+    ``blink_result_convertor.py``.
+
+    Args:
+        scores (Iterable[float]): Per-frame blink probabilities.
+        threshold (float): Merging threshold. Defaults to 0.3.
+
+    Returns:
+        list[list]: ``[start, end, score]`` per event, in time order.
+    """
+    scores = [float(s) for s in scores]
+    events, start = [], None
+    for i, s in enumerate(scores + [-np.inf]):
+        if s >= threshold and start is None:
+            start = i
+        elif s < threshold and start is not None:
+            run = scores[start:i]
+            events.append([start, i - 1, sum(run) / len(run)])
+            start = None
+    return events
+
+
+class ClipLinker:
+    """Greedy inter-clip linking of query tubes into video tracks.
+
+    Feed clips in time order with :meth:`add_clip`; :meth:`tracks` returns
+    the linked tracks. The rules are those of the official test script:
+
+    * queries with a clip score ``<= score_thr`` are dropped;
+    * for the ``P`` current tracks and ``K`` new queries, ``sim[i, j]`` is
+      the mean over the overlapping frames of the box IoU of track ``i``
+      and query ``j``; ``min(P, K)`` times the largest remaining entry is
+      taken: below ``iou_thr`` the query starts a new track (and the track
+      is not matched in this clip), otherwise the track takes the query's
+      new frames and the average of both on the overlap (boxes, per-frame
+      scores, blink probabilities); the row and column are then removed;
+    * queries left over start new tracks (from their first clip frame).
+
+    A track holds boxes only in the frames of the clips it was linked in;
+    other frames are absent. The per-frame score of a track is the clip
+    score of its query (averaged on overlaps).
+
+    Args:
+        score_thr (float): Query score threshold. Defaults to 0.5.
+        iou_thr (float): Linking IoU threshold. Defaults to 0.2.
+    """
+
+    def __init__(self, score_thr: float = 0.5, iou_thr: float = 0.2) -> None:
+        self.score_thr = score_thr
+        self.iou_thr = iou_thr
+        self.length = 0  # frames covered so far
+        self.boxes = np.zeros((0, 0, 4), np.float64)
+        self.scores = np.zeros((0, 0), np.float64)
+        self.blinks = np.zeros((0, 0), np.float64)
+        self.alive = np.zeros((0, 0), bool)
+
+    def _append_tracks(self, start: int, boxes: np.ndarray, scores: np.ndarray,
+                       blinks: np.ndarray) -> None:
+        """New tracks for queries of a clip starting at ``start``."""
+        k, t = boxes.shape[:2]
+        full = (k, self.length)
+        new_boxes = np.zeros(full + (4, ))
+        new_scores, new_blinks = np.zeros(full), np.zeros(full)
+        new_alive = np.zeros(full, bool)
+        new_boxes[:, start:start + t] = boxes
+        new_scores[:, start:start + t] = scores[:, None]
+        new_blinks[:, start:start + t] = blinks
+        new_alive[:, start:start + t] = True
+        self.boxes = np.concatenate([self.boxes, new_boxes])
+        self.scores = np.concatenate([self.scores, new_scores])
+        self.blinks = np.concatenate([self.blinks, new_blinks])
+        self.alive = np.concatenate([self.alive, new_alive])
+
+    def add_clip(self, start: int, boxes: np.ndarray, scores: np.ndarray,
+                 blinks: np.ndarray) -> None:
+        """Link the queries of the next clip.
+
+        Args:
+            start (int): First frame of the clip in the video.
+            boxes (np.ndarray): ``[K, T, 4]`` ``xyxy`` per query and frame.
+            scores (np.ndarray): ``[K]`` clip scores.
+            blinks (np.ndarray): ``[K, T]`` blink probabilities.
+        """
+        boxes = np.asarray(boxes, np.float64)
+        scores = np.asarray(scores, np.float64)
+        blinks = np.asarray(blinks, np.float64)
+        keep = scores > self.score_thr
+        boxes, scores, blinks = boxes[keep], scores[keep], blinks[keep]
+        t = boxes.shape[1]
+        end = start + t
+        overlap = self.length - start
+        assert start >= 0 and (self.length == 0 or 0 < overlap <= t), \
+            f'clip [{start}, {end}) does not continue frames [0, ' \
+            f'{self.length})'
+        if end > self.length:  # extend every track with absent frames
+            pad = end - self.length
+            self.boxes = np.pad(self.boxes, ((0, 0), (0, pad), (0, 0)))
+            self.scores = np.pad(self.scores, ((0, 0), (0, pad)))
+            self.blinks = np.pad(self.blinks, ((0, 0), (0, pad)))
+            self.alive = np.pad(self.alive, ((0, 0), (0, pad)))
+            self.length = end
+        num_tracks, k = len(self.boxes), len(boxes)
+        assigned = np.zeros(k, bool)
+        if num_tracks and k and overlap > 0:
+            prev = torch.from_numpy(self.boxes[:, start:start + overlap])
+            cur = torch.from_numpy(boxes[:, :overlap])
+            # [overlap, P, K] -> mean over the overlap
+            sim = box_iou(prev.transpose(0, 1), cur.transpose(0, 1))
+            sim = torch.nan_to_num(sim, nan=0.0).mean(0).numpy()
+            new_tracks = []
+            for _ in range(min(num_tracks, k)):
+                i, j = np.unravel_index(sim.argmax(), sim.shape)
+                if sim[i, j] < self.iou_thr:
+                    new_tracks.append(j)
+                else:
+                    o = slice(start, start + overlap)
+                    self.boxes[i,
+                               o] = (self.boxes[i, o] + boxes[j, :overlap]) / 2
+                    self.scores[i, o] = (self.scores[i, o] + scores[j]) / 2
+                    self.blinks[i, o] = (self.blinks[i, o] +
+                                         blinks[j, :overlap]) / 2
+                    n = slice(start + overlap, end)
+                    self.boxes[i, n] = boxes[j, overlap:]
+                    self.scores[i, n] = scores[j]
+                    self.blinks[i, n] = blinks[j, overlap:]
+                    self.alive[i, start:end] = True
+                sim[i, :] = -np.inf
+                sim[:, j] = -np.inf
+                assigned[j] = True
+            # new tracks in the official order: threshold misses first
+            order = new_tracks + [j for j in range(k) if not assigned[j]]
+        else:
+            order = list(range(k))
+        if order:
+            order = np.asarray(order)
+            self._append_tracks(start, boxes[order], scores[order],
+                                blinks[order])
+
+    def tracks(self) -> List[Dict]:
+        """Linked tracks.
+
+        Returns:
+            list[dict]: Per track ``boxes [L, 4]`` (``xyxy``),
+            ``alive [L]`` (bool), ``frame_scores [L]``, ``blink_scores
+            [L]`` (0 where absent) and ``score`` (mean of the positive
+            per-frame scores, the official track score).
+        """
+        out = []
+        for i in range(len(self.boxes)):
+            pos = self.scores[i] > 0
+            score = float(self.scores[i][pos].mean()) if pos.any() else 0.0
+            out.append(
+                dict(
+                    boxes=self.boxes[i],
+                    alive=self.alive[i],
+                    frame_scores=self.scores[i],
+                    blink_scores=self.blinks[i],
+                    score=score))
+        return out
+
+
+def tracks_to_results(tracks: List[Dict],
+                      video_id,
+                      blink_thr: float = 0.3) -> List[Dict]:
+    """Tracks in the official result JSON format (one dict per track).
+
+    Args:
+        tracks (list[dict]): Output of :meth:`ClipLinker.tracks`.
+        video_id: The video id.
+        blink_thr (float): Blink merging threshold. Defaults to 0.3.
+
+    Returns:
+        list[dict]: ``video_id``, ``category_id`` (1), ``score``,
+        ``bboxes`` (per frame ``[x, y, w, h]`` or None), ``blink_scores``,
+        ``score_per_img`` and ``blinks_converted`` (``[start, end,
+        score]`` events).
+    """
+    results = []
+    for track in tracks:
+        bboxes = []
+        for box, alive in zip(track['boxes'], track['alive']):
+            x1, y1, x2, y2 = (float(v) for v in box)
+            bboxes.append([x1, y1, x2 - x1, y2 - y1] if alive else None)
+        blink_scores = [float(s) for s in track['blink_scores']]
+        results.append(
+            dict(
+                video_id=video_id,
+                category_id=1,
+                score=track['score'],
+                bboxes=bboxes,
+                blink_scores=blink_scores,
+                score_per_img=[float(s) for s in track['frame_scores']],
+                blinks_converted=blink_intervals(blink_scores, blink_thr)))
+    return results

@@ -1,0 +1,4 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+from .instblink import InstBlink
+
+__all__ = ['InstBlink']
