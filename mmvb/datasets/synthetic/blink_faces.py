@@ -112,9 +112,9 @@ def _draw_face(img: np.ndarray, cx: float, cy: float, fh: float,
         if openness > 0.75:
             cv2.ellipse(img, c, (int(eye_w * s), int(eye_h * s)), 0, 0, 360,
                         (250, 250, 250), -1, cv2.LINE_AA, 4)
-            cv2.circle(img, c, int(0.75 * eye_h * s), iris.tolist(), -1,
+            cv2.circle(img, c, int(0.55 * eye_h * s), iris.tolist(), -1,
                        cv2.LINE_AA, 4)
-            cv2.circle(img, c, int(0.35 * eye_h * s), (10, 10, 10), -1,
+            cv2.circle(img, c, int(0.25 * eye_h * s), (10, 10, 10), -1,
                        cv2.LINE_AA, 4)
         elif openness > 0.25:  # half closed: a narrow slit
             cv2.ellipse(img, c, (int(eye_w * s), int(0.35 * eye_h * s)), 0, 0,
