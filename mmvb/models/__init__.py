@@ -3,7 +3,7 @@
 from .data_preprocessors import PaddedActionDataPreprocessor
 from .heads import InstBlinkHead, InstBlinkStage, VerbNounHead
 from .layers import DynamicConv, QueryInteraction
-from .localizers import InstBlink
+from .localizers import InstBlink, convert_official_instblink
 from .losses import SigmoidFocalLoss, sigmoid_focal_loss
 from .necks import FPNNeck
 from .task_modules import (ActorMatchCost, BaseMatchCost, BoxL1MatchCost,
@@ -13,6 +13,7 @@ from .task_modules import (ActorMatchCost, BaseMatchCost, BoxL1MatchCost,
 __all__ = [
     'PaddedActionDataPreprocessor', 'InstBlinkHead', 'InstBlinkStage',
     'VerbNounHead', 'DynamicConv', 'QueryInteraction', 'InstBlink',
+    'convert_official_instblink',
     'SigmoidFocalLoss', 'sigmoid_focal_loss', 'FPNNeck', 'ActorMatchCost',
     'BaseMatchCost', 'BoxL1MatchCost', 'FocalMatchCost', 'GIoUMatchCost',
     'HungarianMatcher', 'MultiLabelMatchCost', 'pad_targets'
