@@ -4,10 +4,11 @@ from ._utils import (DEMO_INPUTS, demo_inputs, disable_pretrained, get_cfg,
                      get_config_path, get_config_root, list_configs,
                      register_demo_inputs)
 from .loss_recorder_hook import LossRecorderHook
-from .mpeblink import write_fake_mpeblink_release
+from .mpeblink import write_fake_hust_lebw, write_fake_mpeblink_release
 
 __all__ = [
     'DEMO_INPUTS', 'LossRecorderHook', 'demo_inputs', 'disable_pretrained',
     'get_cfg', 'get_config_path', 'get_config_root', 'list_configs',
-    'register_demo_inputs', 'write_fake_mpeblink_release'
+    'register_demo_inputs', 'write_fake_hust_lebw',
+    'write_fake_mpeblink_release'
 ]
