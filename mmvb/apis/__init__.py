@@ -3,8 +3,12 @@
 from .complexity import (TensorForward, build_model_from_cfg, count_parameters,
                          model_complexity)
 from .instblink_inference import inference_instblink, read_video_frames
+from .instblink_visualization import (draw_instblink_frame,
+                                      plot_blink_timeline,
+                                      render_instblink_video)
 
 __all__ = [
     'TensorForward', 'build_model_from_cfg', 'count_parameters',
-    'model_complexity', 'inference_instblink', 'read_video_frames'
+    'model_complexity', 'inference_instblink', 'read_video_frames',
+    'draw_instblink_frame', 'plot_blink_timeline', 'render_instblink_video'
 ]

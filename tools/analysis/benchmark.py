@@ -141,6 +141,8 @@ def _result(entry, args, mode, times, device) -> dict:
         median_s=median,
         samples_per_s=entry['batch'] / median,
         repeats_s=times)
+    if entry.get('frames'):
+        out['frames_per_s'] = entry['batch'] * entry['frames'] / median
     if device.type == 'cuda':
         out['peak_mem_gib'] = torch.cuda.max_memory_allocated(device) / 2**30
     return out
@@ -168,13 +170,14 @@ def main():
     for entry in entries:
         results += benchmark_one(entry, args)
     header = f'{"name":34s} {"mode":5s} {"batch":>5s} {"ms/step":>9s} ' \
-             f'{"samples/s":>10s}'
+             f'{"samples/s":>10s} {"frames/s":>9s}'
     print(f'device: {results[0]["device_name"]}  dtype: {args.dtype}  '
           f'threads: {torch.get_num_threads()}')
     print(header)
     for r in results:
+        fps = f'{r["frames_per_s"]:9.2f}' if 'frames_per_s' in r else ''
         print(f'{r["name"][:34]:34s} {r["mode"]:5s} {r["batch"]:5d} '
-              f'{r["median_s"] * 1e3:9.1f} {r["samples_per_s"]:10.2f}')
+              f'{r["median_s"] * 1e3:9.1f} {r["samples_per_s"]:10.2f} {fps}')
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(results, f, indent=2)

@@ -374,8 +374,10 @@ class InstBlinkHead(BaseModule):
                     stride) in enumerate(zip(feats, self.featmap_strides)):
             index = (levels == level).nonzero(as_tuple=True)[0]
             if index.numel() > 0:
-                pooled = roi_align(feat, rois[index], self.roi_size,
-                                   1.0 / stride, self.sampling_ratio, True)
+                # boxes stay float32 (bf16 would move them by pixels)
+                pooled = roi_align(feat.float(), rois[index].float(),
+                                   self.roi_size, 1.0 / stride,
+                                   self.sampling_ratio, True)
                 out = out.index_copy(0, index, pooled.to(out.dtype))
             elif self.training:
                 # Keep every level in the graph (DDP without
@@ -403,8 +405,8 @@ class InstBlinkHead(BaseModule):
         t = feats[0].size(0) // b
         q, d = self.num_queries, self.embed_dims
         init = box_cxcywh_to_xyxy(self.init_proposal_bboxes.weight)
-        boxes = (init[None] * img_whwh[:, None, :]).to(feats[0].dtype)
-        boxes = boxes[:, None].expand(b, t, q, 4)
+        boxes = (init[None] * img_whwh[:, None, :].float())[:, None].expand(
+            b, t, q, 4)
         query = self.init_proposal_features.weight[None,
                                                    None].expand(b, t, q, d)
         outs = []
