@@ -124,13 +124,21 @@ def inference_instblink(
     """
     if isinstance(frames, str):
         frames = read_video_frames(frames)
+    orig_size = []  # (w, h) of the source frames
+
+    def resized(stream):
+        for frame in stream:
+            if not orig_size:
+                orig_size.append(frame.shape[1::-1])
+            if input_size is not None and \
+                    frame.shape[1::-1] != tuple(input_size):
+                frame = cv2.resize(frame, tuple(input_size))
+            yield frame
+
     device = next(model.parameters()).device
     linker = ClipLinker(score_thr, iou_thr)
-    for start, clip in _stream_clips(frames, clip_len, stride):
-        h, w = clip[0].shape[:2]
-        if input_size is not None and (w, h) != tuple(input_size):
-            clip = [cv2.resize(f, tuple(input_size)) for f in clip]
-        new_h, new_w = clip[0].shape[:2]
+    for start, clip in _stream_clips(resized(frames), clip_len, stride):
+        (w, h), (new_h, new_w) = orig_size[0], clip[0].shape[:2]
         tensor = torch.from_numpy(np.stack(clip)).permute(0, 3, 1, 2)
         pred = model.predict_clip(
             tensor.to(device), (new_h, new_w), (new_w / w, new_h / h))
