@@ -3,6 +3,7 @@ from typing import Dict, Optional, Tuple, Union
 
 import torch
 from mmaction.registry import MODELS
+from mmaction.structures import ActionDataSample
 from mmaction.utils import ConfigType, OptConfigType, OptSampleList
 from mmengine.model import BaseModel
 from torch import Tensor
@@ -117,7 +118,6 @@ class InstBlink(BaseModel):
         Returns:
             InstanceData: See :meth:`InstBlinkHead.predict`.
         """
-        from mmaction.structures import ActionDataSample
         sample = ActionDataSample()
         sample.set_metainfo(
             dict(
