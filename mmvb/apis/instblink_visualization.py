@@ -22,8 +22,10 @@ def _blinking(track: Dict, frame: int) -> bool:
     return any(s <= frame <= e for s, e, _ in track['blinks_converted'])
 
 
-def draw_instblink_frame(frame: np.ndarray, tracks: Sequence[Dict],
-                         index: int) -> np.ndarray:
+def draw_instblink_frame(frame: np.ndarray,
+                         tracks: Sequence[Dict],
+                         index: int,
+                         box_scale: float = 1.0) -> np.ndarray:
     """Draw the tracked faces of one frame.
 
     Every face present in frame ``index`` gets a box in its track's colour
@@ -35,6 +37,9 @@ def draw_instblink_frame(frame: np.ndarray, tracks: Sequence[Dict],
         tracks (Sequence[dict]): Results of
             :func:`mmvb.apis.inference_instblink` for the video.
         index (int): Frame index.
+        box_scale (float): Factor from the tracks' coordinates to
+            ``frame`` (when the frame was enlarged for drawing).
+            Defaults to 1.
 
     Returns:
         np.ndarray: The annotated frame.
@@ -45,7 +50,7 @@ def draw_instblink_frame(frame: np.ndarray, tracks: Sequence[Dict],
     for k, track in enumerate(tracks):
         if index >= len(track['bboxes']) or track['bboxes'][index] is None:
             continue
-        x, y, w, bh = track['bboxes'][index]
+        x, y, w, bh = (v * box_scale for v in track['bboxes'][index])
         color = track_color(k)
         blink = _blinking(track, index)
         p1, p2 = (int(round(x)), int(round(y))), (int(round(x + w)),
@@ -61,16 +66,20 @@ def draw_instblink_frame(frame: np.ndarray, tracks: Sequence[Dict],
 def render_instblink_video(src: str,
                            dst: str,
                            tracks: Sequence[Dict],
-                           fps: Optional[float] = None) -> int:
+                           fps: Optional[float] = None,
+                           min_height: int = 360) -> int:
     """Write ``src`` back with the tracked faces and blinks drawn.
 
-    Frames are streamed (one in memory at a time).
+    Frames are streamed (one in memory at a time). Videos lower than
+    ``min_height`` are enlarged (nearest neighbour) so the labels stay
+    readable.
 
     Args:
         src (str): Input video.
         dst (str): Output ``.mp4`` path.
         tracks (Sequence[dict]): Results for the video.
         fps (float, optional): Output frame rate. Defaults to the input's.
+        min_height (int): Least output height. Defaults to 360.
 
     Returns:
         int: Frames written.
@@ -84,13 +93,21 @@ def render_instblink_video(src: str,
     count = 0
     try:
         for i, frame in enumerate(read_video_frames(src)):
+            scale = max(1, int(np.ceil(min_height / frame.shape[0])))
+            if scale > 1:
+                frame = cv2.resize(
+                    frame,
+                    None,
+                    fx=scale,
+                    fy=scale,
+                    interpolation=cv2.INTER_NEAREST)
             if writer is None:
                 h, w = frame.shape[:2]
                 writer = cv2.VideoWriter(dst, cv2.VideoWriter_fourcc(*'mp4v'),
                                          fps, (w, h))
                 if not writer.isOpened():
                     raise OSError(f'OpenCV cannot write {dst}')
-            drawn = draw_instblink_frame(frame, tracks, i)
+            drawn = draw_instblink_frame(frame, tracks, i, scale)
             writer.write(cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR))
             count += 1
     finally:

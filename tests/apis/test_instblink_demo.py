@@ -31,6 +31,9 @@ def test_draw_frame():
     blink = draw_instblink_frame(frame, [TRACK], 2)
     # blink frames get a thicker box
     assert (blink[20, 11:15] > 0).any(-1).sum() >= 2
+    big = draw_instblink_frame(
+        np.zeros((120, 160, 3), np.uint8), [TRACK], 0, box_scale=2)
+    assert tuple(big[40, 20]) == track_color(0)
 
 
 def test_timeline_plot(tmp_path):
@@ -58,8 +61,12 @@ def test_demo_on_generated_video(tmp_path):
     ])
     cap = cv2.VideoCapture(str(out / 'faces_instblink.mp4'))
     n = 0
-    while cap.read()[0]:
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
         n += 1
+        assert frame.shape[:2] == (384, 640)  # 96x160 enlarged x4
     assert n == 24
     assert cv2.imread(str(out / 'faces_blink_timeline.png')) is not None
     with open(out / 'faces_instblink.json') as f:
