@@ -61,16 +61,21 @@ def _pipeline(size=(160, 80)):
     ]
 
 
-def test_train_samples(converted):
+def _dataset(root, pipeline, **kwargs):
+    """The converted fake test split."""
     init_default_scope('mmaction')
-    ds = DATASETS.build(
+    return DATASETS.build(
         dict(
             type='MPEblinkDataset',
-            ann_file=f'{converted}/annotations/test.json',
-            data_prefix=dict(img=f'{converted}/test_rawframes'),
-            clip_len=3,
-            frame_interval=1,
-            pipeline=_pipeline((320, 160))))
+            ann_file=f'{root}/annotations/test.json',
+            data_prefix=dict(img=f'{root}/test_rawframes'),
+            pipeline=pipeline,
+            **kwargs))
+
+
+def test_train_samples(converted):
+    ds = _dataset(
+        converted, _pipeline((320, 160)), clip_len=3, frame_interval=1)
     # every frame of both videos has a face: 6 + 6 clip centres
     assert len(ds) == 12
     data = ds[4]  # video 3, centre frame 4: frames 3, 4, 5
@@ -95,25 +100,10 @@ def test_train_samples(converted):
 
 
 def test_flip_is_clip_consistent(converted):
-    init_default_scope('mmaction')
     pipeline = _pipeline()
     pipeline.insert(2, dict(type='Flip', flip_ratio=1.0))
-    ds = DATASETS.build(
-        dict(
-            type='MPEblinkDataset',
-            ann_file=f'{converted}/annotations/test.json',
-            data_prefix=dict(img=f'{converted}/test_rawframes'),
-            clip_len=3,
-            frame_interval=1,
-            pipeline=pipeline))
-    plain = DATASETS.build(
-        dict(
-            type='MPEblinkDataset',
-            ann_file=f'{converted}/annotations/test.json',
-            data_prefix=dict(img=f'{converted}/test_rawframes'),
-            clip_len=3,
-            frame_interval=1,
-            pipeline=_pipeline()))
+    ds = _dataset(converted, pipeline, clip_len=3, frame_interval=1)
+    plain = _dataset(converted, _pipeline(), clip_len=3, frame_interval=1)
     flipped, orig = ds[4], plain[4]
     torch.testing.assert_close(flipped['inputs'], orig['inputs'].flip(-1))
     box = orig['data_samples'].gt_instances.bboxes[0, 0]
@@ -123,16 +113,8 @@ def test_flip_is_clip_consistent(converted):
 
 
 def test_test_clips(converted):
-    init_default_scope('mmaction')
-    ds = DATASETS.build(
-        dict(
-            type='MPEblinkDataset',
-            ann_file=f'{converted}/annotations/test.json',
-            data_prefix=dict(img=f'{converted}/test_rawframes'),
-            test_clip_len=4,
-            test_stride=2,
-            pipeline=_pipeline(),
-            test_mode=True))
+    ds = _dataset(
+        converted, _pipeline(), test_clip_len=4, test_stride=2, test_mode=True)
     # 6 frames, clips of 4 with stride 2: starts 0, 2 per video
     assert len(ds) == 4
     sample = ds[1]['data_samples']
