@@ -53,6 +53,10 @@ def parse_args(argv=None):
     parser.add_argument('--score-thr', type=float, default=0.5)
     parser.add_argument('--iou-thr', type=float, default=0.2)
     parser.add_argument('--blink-thr', type=float, default=0.3)
+    parser.add_argument(
+        '--nms-thr',
+        type=float,
+        help='temporal NMS of a clip\'s queries (InstBlink++; off by default)')
     return parser.parse_args(argv)
 
 
@@ -94,6 +98,7 @@ def main(argv=None):
         score_thr=args.score_thr,
         iou_thr=args.iou_thr,
         blink_thr=args.blink_thr,
+        nms_thr=args.nms_thr,
         video_id=name,
         on_clip=lambda s, n: print(f'frames {s}-{s + n - 1} done'))
     video_out = osp.join(args.out_dir, f'{name}_instblink.mp4')

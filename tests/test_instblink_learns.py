@@ -38,10 +38,10 @@ def test_instblink_learns_synthetic_blinks(tmp_path, monkeypatch):
     monkeypatch.setenv('MMVB_DATA_ROOT', str(data))
     cfg = Config.fromfile(CFG)
     cfg.work_dir = str(tmp_path / 'work')
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+    for loader in ('train_dataloader', 'test_dataloader'):
         cfg[loader].num_workers = 0
         cfg[loader].persistent_workers = False
-    cfg.train_cfg.val_interval = cfg.train_cfg.max_iters + 1  # test only
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None  # test only
     cfg.default_hooks.checkpoint.interval = cfg.train_cfg.max_iters + 1
     cfg.default_hooks.checkpoint.save_last = False
     cfg.randomness = dict(seed=0)

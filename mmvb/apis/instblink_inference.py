@@ -95,6 +95,7 @@ def inference_instblink(
         score_thr: float = 0.5,
         iou_thr: float = 0.2,
         blink_thr: float = 0.3,
+        nms_thr: Optional[float] = None,
         video_id=0,
         on_clip: Optional[Callable[[int, int], None]] = None) -> List[Dict]:
     """Detect faces and blinks in a whole video, clip by clip.
@@ -114,6 +115,8 @@ def inference_instblink(
         score_thr (float): Query score threshold. Defaults to 0.5.
         iou_thr (float): Linking IoU threshold. Defaults to 0.2.
         blink_thr (float): Blink merging threshold. Defaults to 0.3.
+        nms_thr (float, optional): Temporal NMS threshold (InstBlink++);
+            None (official) for none. Defaults to None.
         video_id: Id written into the results. Defaults to 0.
         on_clip (callable, optional): Called with ``(start, length)`` after
             each clip (progress reporting).
@@ -136,7 +139,7 @@ def inference_instblink(
             yield frame
 
     device = next(model.parameters()).device
-    linker = ClipLinker(score_thr, iou_thr)
+    linker = ClipLinker(score_thr, iou_thr, nms_thr)
     for start, clip in _stream_clips(resized(frames), clip_len, stride):
         (w, h), (new_h, new_w) = orig_size[0], clip[0].shape[:2]
         tensor = torch.from_numpy(np.stack(clip)).permute(0, 3, 1, 2)

@@ -9,7 +9,7 @@ per-frame blink probabilities into events (Fig. 6) and
 :class:`~mmvb.evaluation.MPEblinkMetric` and by
 :func:`mmvb.apis.inference_instblink`.
 """
-from typing import Dict, Iterable, List
+from typing import Dict, Iterable, List, Optional
 
 import numpy as np
 import torch
@@ -45,6 +45,28 @@ def blink_intervals(scores: Iterable[float],
     return events
 
 
+def temporal_nms(boxes: np.ndarray, scores: np.ndarray,
+                 iou_thr: float) -> np.ndarray:
+    """Greedy NMS of query tubes by their mean box IoU over the clip.
+
+    Args:
+        boxes (np.ndarray): ``[K, T, 4]`` ``xyxy``.
+        scores (np.ndarray): ``[K]``.
+        iou_thr (float): Tubes overlapping a kept one by more are dropped.
+
+    Returns:
+        np.ndarray: Indices of the kept tubes, by descending score.
+    """
+    tubes = torch.from_numpy(np.asarray(boxes, np.float64)).transpose(0, 1)
+    # [T, K, K] -> mean over the clip
+    iou = torch.nan_to_num(box_iou(tubes, tubes), nan=0.0).mean(0).numpy()
+    kept = []
+    for i in np.argsort(-np.asarray(scores), kind='stable'):
+        if all(iou[i, j] <= iou_thr for j in kept):
+            kept.append(i)
+    return np.asarray(kept, dtype=np.int64)
+
+
 class ClipLinker:
     """Greedy inter-clip linking of query tubes into video tracks.
 
@@ -65,14 +87,25 @@ class ClipLinker:
     other frames are absent. The per-frame score of a track is the clip
     score of its query (averaged on overlaps).
 
+    ``nms_thr`` adds the temporal NMS of the later InstBlink++ code (not
+    in the CVPR release): before linking, a clip's queries are visited by
+    score and a query whose mean box IoU over the clip with an already
+    kept query exceeds ``nms_thr`` is dropped.
+
     Args:
         score_thr (float): Query score threshold. Defaults to 0.5.
         iou_thr (float): Linking IoU threshold. Defaults to 0.2.
+        nms_thr (float, optional): Temporal NMS threshold; None (the
+            official CVPR behaviour) for no NMS. Defaults to None.
     """
 
-    def __init__(self, score_thr: float = 0.5, iou_thr: float = 0.2) -> None:
+    def __init__(self,
+                 score_thr: float = 0.5,
+                 iou_thr: float = 0.2,
+                 nms_thr: Optional[float] = None) -> None:
         self.score_thr = score_thr
         self.iou_thr = iou_thr
+        self.nms_thr = nms_thr
         self.length = 0  # frames covered so far
         self.boxes = np.zeros((0, 0, 4), np.float64)
         self.scores = np.zeros((0, 0), np.float64)
@@ -111,6 +144,9 @@ class ClipLinker:
         blinks = np.asarray(blinks, np.float64)
         keep = scores > self.score_thr
         boxes, scores, blinks = boxes[keep], scores[keep], blinks[keep]
+        if self.nms_thr is not None and len(boxes) > 1:
+            keep = temporal_nms(boxes, scores, self.nms_thr)
+            boxes, scores, blinks = boxes[keep], scores[keep], blinks[keep]
         t = boxes.shape[1]
         end = start + t
         overlap = self.length - start

@@ -31,6 +31,9 @@ class MPEblinkMetric(BaseMetric):
         score_thr (float): Query score threshold. Defaults to 0.5.
         iou_thr (float): Linking IoU threshold. Defaults to 0.2.
         blink_thr (float): Blink merging threshold. Defaults to 0.3.
+        nms_thr (float, optional): Temporal NMS of a clip's queries (the
+            InstBlink++ extension); None (official) for none.
+            Defaults to None.
         outfile_prefix (str, optional): If set, the tracks are written to
             ``<outfile_prefix>.results.json`` in the official format.
         collect_device (str): ``'cpu'`` or ``'gpu'``. Defaults to 'cpu'.
@@ -46,6 +49,7 @@ class MPEblinkMetric(BaseMetric):
                  score_thr: float = 0.5,
                  iou_thr: float = 0.2,
                  blink_thr: float = 0.3,
+                 nms_thr: Optional[float] = None,
                  outfile_prefix: Optional[str] = None,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
@@ -55,6 +59,7 @@ class MPEblinkMetric(BaseMetric):
         self.score_thr = score_thr
         self.iou_thr = iou_thr
         self.blink_thr = blink_thr
+        self.nms_thr = nms_thr
         self.outfile_prefix = outfile_prefix
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
@@ -76,7 +81,7 @@ class MPEblinkMetric(BaseMetric):
             clips[res['video_id']][res['clip_start']] = res
         tracks = []
         for video_id in sorted(clips):
-            linker = ClipLinker(self.score_thr, self.iou_thr)
+            linker = ClipLinker(self.score_thr, self.iou_thr, self.nms_thr)
             for start in sorted(clips[video_id]):
                 clip = clips[video_id][start]
                 linker.add_clip(start, clip['bboxes'], clip['scores'],

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from mmvb.evaluation.functional import (ClipLinker, blink_intervals,
-                                        tracks_to_results)
+                                        temporal_nms, tracks_to_results)
 
 
 def test_fig6_blink_merging():
@@ -82,3 +82,17 @@ def test_linker_greedy_order_and_empty_clips():
     with pytest.raises(AssertionError):
         linker.add_clip(10,
                         _box(0, 3)[None], np.array([0.9]), np.zeros((1, 3)))
+
+
+def test_temporal_nms_option():
+    # two queries on the same face (mean IoU 8/12 over the clip), one apart
+    boxes = np.stack([_box(0, 3), _box(2, 3), _box(50, 3)])
+    scores = np.array([0.7, 0.9, 0.6])
+    assert temporal_nms(boxes, scores, 0.5).tolist() == [1, 2]
+    assert temporal_nms(boxes, scores, 0.7).tolist() == [1, 0, 2]
+    official = ClipLinker(0.5, 0.2)
+    official.add_clip(0, boxes, scores, np.zeros((3, 3)))
+    assert len(official.tracks()) == 3  # duplicates kept (CVPR code)
+    nms = ClipLinker(0.5, 0.2, nms_thr=0.5)
+    nms.add_clip(0, boxes, scores, np.zeros((3, 3)))
+    assert [t['score'] for t in nms.tracks()] == [0.9, 0.6]
