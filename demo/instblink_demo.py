@@ -57,6 +57,11 @@ def parse_args(argv=None):
         '--nms-thr',
         type=float,
         help='temporal NMS of a clip\'s queries (InstBlink++; off by default)')
+    parser.add_argument(
+        '--frame-thr',
+        type=float,
+        help='frames whose face probability is not above this are absent '
+        '(off by default, as the official code)')
     return parser.parse_args(argv)
 
 
@@ -99,6 +104,7 @@ def main(argv=None):
         iou_thr=args.iou_thr,
         blink_thr=args.blink_thr,
         nms_thr=args.nms_thr,
+        frame_thr=args.frame_thr,
         video_id=name,
         on_clip=lambda s, n: print(f'frames {s}-{s + n - 1} done'))
     video_out = osp.join(args.out_dir, f'{name}_instblink.mp4')

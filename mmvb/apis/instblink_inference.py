@@ -96,6 +96,7 @@ def inference_instblink(
         iou_thr: float = 0.2,
         blink_thr: float = 0.3,
         nms_thr: Optional[float] = None,
+        frame_thr: Optional[float] = None,
         video_id=0,
         on_clip: Optional[Callable[[int, int], None]] = None) -> List[Dict]:
     """Detect faces and blinks in a whole video, clip by clip.
@@ -117,6 +118,9 @@ def inference_instblink(
         blink_thr (float): Blink merging threshold. Defaults to 0.3.
         nms_thr (float, optional): Temporal NMS threshold (InstBlink++);
             None (official) for none. Defaults to None.
+        frame_thr (float, optional): Per-frame face threshold (frames of a
+            track at or below it are absent); None (official) for none.
+            Defaults to None.
         video_id: Id written into the results. Defaults to 0.
         on_clip (callable, optional): Called with ``(start, length)`` after
             each clip (progress reporting).
@@ -139,16 +143,16 @@ def inference_instblink(
             yield frame
 
     device = next(model.parameters()).device
-    linker = ClipLinker(score_thr, iou_thr, nms_thr)
+    linker = ClipLinker(score_thr, iou_thr, nms_thr, frame_thr)
     for start, clip in _stream_clips(resized(frames), clip_len, stride):
         (w, h), (new_h, new_w) = orig_size[0], clip[0].shape[:2]
         tensor = torch.from_numpy(np.stack(clip)).permute(0, 3, 1, 2)
         pred = model.predict_clip(
             tensor.to(device), (new_h, new_w), (new_w / w, new_h / h))
-        linker.add_clip(start,
-                        pred.bboxes.float().cpu().numpy(),
-                        pred.scores.float().cpu().numpy(),
-                        pred.blink_scores.float().cpu().numpy())
+        linker.add_clip(
+            start,
+            *(pred[key].float().cpu().numpy()
+              for key in ('bboxes', 'scores', 'blink_scores', 'face_scores')))
         if on_clip is not None:
             on_clip(start, len(clip))
     return tracks_to_results(linker.tracks(), video_id, blink_thr)

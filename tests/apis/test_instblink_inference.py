@@ -56,7 +56,8 @@ class FakeModel(torch.nn.Module):
         return InstanceData(
             bboxes=boxes[None] / torch.tensor(scale_factor * 2),
             scores=torch.tensor([0.8]),
-            blink_scores=blink[None])
+            blink_scores=blink[None],
+            face_scores=torch.full((1, t), 0.8))
 
 
 def test_inference_links_clips_with_bounded_input():

@@ -87,50 +87,60 @@ class ClipLinker:
     other frames are absent. The per-frame score of a track is the clip
     score of its query (averaged on overlaps).
 
-    ``nms_thr`` adds the temporal NMS of the later InstBlink++ code (not
-    in the CVPR release): before linking, a clip's queries are visited by
-    score and a query whose mean box IoU over the clip with an already
-    kept query exceeds ``nms_thr`` is dropped.
+    Two options go beyond the CVPR code (both off by default):
+
+    * ``nms_thr``: the temporal NMS of the later InstBlink++ code; before
+      linking, a clip's queries are visited by score and a query whose
+      mean box IoU over the clip with an already kept query exceeds
+      ``nms_thr`` is dropped;
+    * ``frame_thr``: frames where a track's per-frame face probability
+      (the existence score ``c_t`` of Sec. 4.4, averaged on overlaps) is
+      ``<= frame_thr`` are absent in :meth:`tracks` (the official code
+      gives a kept query a box in every frame of its clip).
 
     Args:
         score_thr (float): Query score threshold. Defaults to 0.5.
         iou_thr (float): Linking IoU threshold. Defaults to 0.2.
-        nms_thr (float, optional): Temporal NMS threshold; None (the
-            official CVPR behaviour) for no NMS. Defaults to None.
+        nms_thr (float, optional): Temporal NMS threshold. Defaults to None.
+        frame_thr (float, optional): Per-frame face threshold.
+            Defaults to None.
     """
+
+    FIELDS = ('boxes', 'scores', 'blinks', 'faces')
 
     def __init__(self,
                  score_thr: float = 0.5,
                  iou_thr: float = 0.2,
-                 nms_thr: Optional[float] = None) -> None:
+                 nms_thr: Optional[float] = None,
+                 frame_thr: Optional[float] = None) -> None:
         self.score_thr = score_thr
         self.iou_thr = iou_thr
         self.nms_thr = nms_thr
+        self.frame_thr = frame_thr
         self.length = 0  # frames covered so far
-        self.boxes = np.zeros((0, 0, 4), np.float64)
-        self.scores = np.zeros((0, 0), np.float64)
-        self.blinks = np.zeros((0, 0), np.float64)
+        # per track and frame: boxes [P, L, 4], the rest [P, L]
+        self.data = dict(boxes=np.zeros((0, 0, 4)))
+        for key in self.FIELDS[1:]:
+            self.data[key] = np.zeros((0, 0))
         self.alive = np.zeros((0, 0), bool)
 
-    def _append_tracks(self, start: int, boxes: np.ndarray, scores: np.ndarray,
-                       blinks: np.ndarray) -> None:
+    def _append_tracks(self, start: int, clip: Dict[str, np.ndarray]) -> None:
         """New tracks for queries of a clip starting at ``start``."""
-        k, t = boxes.shape[:2]
-        full = (k, self.length)
-        new_boxes = np.zeros(full + (4, ))
-        new_scores, new_blinks = np.zeros(full), np.zeros(full)
-        new_alive = np.zeros(full, bool)
-        new_boxes[:, start:start + t] = boxes
-        new_scores[:, start:start + t] = scores[:, None]
-        new_blinks[:, start:start + t] = blinks
-        new_alive[:, start:start + t] = True
-        self.boxes = np.concatenate([self.boxes, new_boxes])
-        self.scores = np.concatenate([self.scores, new_scores])
-        self.blinks = np.concatenate([self.blinks, new_blinks])
-        self.alive = np.concatenate([self.alive, new_alive])
+        k, t = clip['boxes'].shape[:2]
+        for key, value in clip.items():
+            new = np.zeros((k, self.length) + value.shape[2:])
+            new[:, start:start + t] = value
+            self.data[key] = np.concatenate([self.data[key], new])
+        alive = np.zeros((k, self.length), bool)
+        alive[:, start:start + t] = True
+        self.alive = np.concatenate([self.alive, alive])
 
-    def add_clip(self, start: int, boxes: np.ndarray, scores: np.ndarray,
-                 blinks: np.ndarray) -> None:
+    def add_clip(self,
+                 start: int,
+                 boxes: np.ndarray,
+                 scores: np.ndarray,
+                 blinks: np.ndarray,
+                 faces: Optional[np.ndarray] = None) -> None:
         """Link the queries of the next clip.
 
         Args:
@@ -138,16 +148,22 @@ class ClipLinker:
             boxes (np.ndarray): ``[K, T, 4]`` ``xyxy`` per query and frame.
             scores (np.ndarray): ``[K]`` clip scores.
             blinks (np.ndarray): ``[K, T]`` blink probabilities.
+            faces (np.ndarray, optional): ``[K, T]`` face probabilities
+                (needed by ``frame_thr``). Defaults to the clip scores.
         """
         boxes = np.asarray(boxes, np.float64)
         scores = np.asarray(scores, np.float64)
-        blinks = np.asarray(blinks, np.float64)
-        keep = scores > self.score_thr
-        boxes, scores, blinks = boxes[keep], scores[keep], blinks[keep]
-        if self.nms_thr is not None and len(boxes) > 1:
-            keep = temporal_nms(boxes, scores, self.nms_thr)
-            boxes, scores, blinks = boxes[keep], scores[keep], blinks[keep]
-        t = boxes.shape[1]
+        k, t = boxes.shape[:2]
+        clip = dict(
+            boxes=boxes,
+            scores=np.repeat(scores[:, None], t, axis=1),
+            blinks=np.asarray(blinks, np.float64),
+            faces=np.repeat(scores[:, None], t, axis=1)
+            if faces is None else np.asarray(faces, np.float64))
+        keep = np.flatnonzero(scores > self.score_thr)
+        if self.nms_thr is not None and len(keep) > 1:
+            keep = keep[temporal_nms(boxes[keep], scores[keep], self.nms_thr)]
+        clip = {key: value[keep] for key, value in clip.items()}
         end = start + t
         overlap = self.length - start
         assert start >= 0 and (self.length == 0 or 0 < overlap <= t), \
@@ -155,19 +171,21 @@ class ClipLinker:
             f'{self.length})'
         if end > self.length:  # extend every track with absent frames
             pad = end - self.length
-            self.boxes = np.pad(self.boxes, ((0, 0), (0, pad), (0, 0)))
-            self.scores = np.pad(self.scores, ((0, 0), (0, pad)))
-            self.blinks = np.pad(self.blinks, ((0, 0), (0, pad)))
+            for key, value in self.data.items():
+                width = [(0, 0), (0, pad)] + [(0, 0)] * (value.ndim - 2)
+                self.data[key] = np.pad(value, width)
             self.alive = np.pad(self.alive, ((0, 0), (0, pad)))
             self.length = end
-        num_tracks, k = len(self.boxes), len(boxes)
-        assigned = np.zeros(k, bool)
+        num_tracks, k = len(self.alive), len(keep)
+        order = list(range(k))
         if num_tracks and k and overlap > 0:
-            prev = torch.from_numpy(self.boxes[:, start:start + overlap])
-            cur = torch.from_numpy(boxes[:, :overlap])
+            prev = torch.from_numpy(self.data['boxes'][:,
+                                                       start:start + overlap])
+            cur = torch.from_numpy(clip['boxes'][:, :overlap])
             # [overlap, P, K] -> mean over the overlap
             sim = box_iou(prev.transpose(0, 1), cur.transpose(0, 1))
             sim = torch.nan_to_num(sim, nan=0.0).mean(0).numpy()
+            assigned = np.zeros(k, bool)
             new_tracks = []
             for _ in range(min(num_tracks, k)):
                 i, j = np.unravel_index(sim.argmax(), sim.shape)
@@ -175,27 +193,22 @@ class ClipLinker:
                     new_tracks.append(j)
                 else:
                     o = slice(start, start + overlap)
-                    self.boxes[i,
-                               o] = (self.boxes[i, o] + boxes[j, :overlap]) / 2
-                    self.scores[i, o] = (self.scores[i, o] + scores[j]) / 2
-                    self.blinks[i, o] = (self.blinks[i, o] +
-                                         blinks[j, :overlap]) / 2
                     n = slice(start + overlap, end)
-                    self.boxes[i, n] = boxes[j, overlap:]
-                    self.scores[i, n] = scores[j]
-                    self.blinks[i, n] = blinks[j, overlap:]
+                    for key, value in clip.items():
+                        track = self.data[key][i]
+                        track[o] = (track[o] + value[j, :overlap]) / 2
+                        track[n] = value[j, overlap:]
                     self.alive[i, start:end] = True
                 sim[i, :] = -np.inf
                 sim[:, j] = -np.inf
                 assigned[j] = True
             # new tracks in the official order: threshold misses first
             order = new_tracks + [j for j in range(k) if not assigned[j]]
-        else:
-            order = list(range(k))
         if order:
-            order = np.asarray(order)
-            self._append_tracks(start, boxes[order], scores[order],
-                                blinks[order])
+            self._append_tracks(start, {
+                key: value[order]
+                for key, value in clip.items()
+            })
 
     def tracks(self) -> List[Dict]:
         """Linked tracks.
@@ -207,15 +220,19 @@ class ClipLinker:
             per-frame scores, the official track score).
         """
         out = []
-        for i in range(len(self.boxes)):
-            pos = self.scores[i] > 0
-            score = float(self.scores[i][pos].mean()) if pos.any() else 0.0
+        for i in range(len(self.alive)):
+            alive = self.alive[i].copy()
+            if self.frame_thr is not None:
+                alive &= self.data['faces'][i] > self.frame_thr
+            frame_scores = self.data['scores'][i]
+            pos = frame_scores > 0
+            score = float(frame_scores[pos].mean()) if pos.any() else 0.0
             out.append(
                 dict(
-                    boxes=self.boxes[i],
-                    alive=self.alive[i],
-                    frame_scores=self.scores[i],
-                    blink_scores=self.blinks[i],
+                    boxes=self.data['boxes'][i],
+                    alive=alive,
+                    frame_scores=frame_scores,
+                    blink_scores=np.where(alive, self.data['blinks'][i], 0),
                     score=score))
         return out
 

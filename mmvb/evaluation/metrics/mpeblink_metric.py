@@ -34,6 +34,9 @@ class MPEblinkMetric(BaseMetric):
         nms_thr (float, optional): Temporal NMS of a clip's queries (the
             InstBlink++ extension); None (official) for none.
             Defaults to None.
+        frame_thr (float, optional): Frames where a track's face
+            probability is not above this are absent; None (official) keeps
+            every frame of a linked clip. Defaults to None.
         outfile_prefix (str, optional): If set, the tracks are written to
             ``<outfile_prefix>.results.json`` in the official format.
         collect_device (str): ``'cpu'`` or ``'gpu'``. Defaults to 'cpu'.
@@ -50,6 +53,7 @@ class MPEblinkMetric(BaseMetric):
                  iou_thr: float = 0.2,
                  blink_thr: float = 0.3,
                  nms_thr: Optional[float] = None,
+                 frame_thr: Optional[float] = None,
                  outfile_prefix: Optional[str] = None,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
@@ -60,6 +64,7 @@ class MPEblinkMetric(BaseMetric):
         self.iou_thr = iou_thr
         self.blink_thr = blink_thr
         self.nms_thr = nms_thr
+        self.frame_thr = frame_thr
         self.outfile_prefix = outfile_prefix
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
@@ -72,7 +77,9 @@ class MPEblinkMetric(BaseMetric):
                     clip_start=int(sample['clip_start']),
                     bboxes=pred['bboxes'].float().cpu().numpy(),
                     scores=pred['scores'].float().cpu().numpy(),
-                    blinks=pred['blink_scores'].float().cpu().numpy()))
+                    blinks=pred['blink_scores'].float().cpu().numpy(),
+                    faces=pred['face_scores'].float().cpu().numpy()
+                    if 'face_scores' in pred else None))
 
     def link_videos(self, results: List[dict]) -> List[Dict]:
         """Link clip predictions into per-video tracks (official format)."""
@@ -81,11 +88,12 @@ class MPEblinkMetric(BaseMetric):
             clips[res['video_id']][res['clip_start']] = res
         tracks = []
         for video_id in sorted(clips):
-            linker = ClipLinker(self.score_thr, self.iou_thr, self.nms_thr)
+            linker = ClipLinker(self.score_thr, self.iou_thr, self.nms_thr,
+                                self.frame_thr)
             for start in sorted(clips[video_id]):
                 clip = clips[video_id][start]
                 linker.add_clip(start, clip['bboxes'], clip['scores'],
-                                clip['blinks'])
+                                clip['blinks'], clip['faces'])
             tracks += tracks_to_results(linker.tracks(), video_id,
                                         self.blink_thr)
         return tracks

@@ -96,3 +96,20 @@ def test_temporal_nms_option():
     nms = ClipLinker(0.5, 0.2, nms_thr=0.5)
     nms.add_clip(0, boxes, scores, np.zeros((3, 3)))
     assert [t['score'] for t in nms.tracks()] == [0.9, 0.6]
+
+
+def test_frame_threshold_option():
+    boxes = _box(0, 4)[None]
+    faces = np.array([[0.9, 0.1, 0.8, 0.7]])
+    blinks = np.array([[0.0, 0.9, 0.9, 0.0]])
+    official = ClipLinker(0.5, 0.2)
+    official.add_clip(0, boxes, np.array([0.6]), blinks, faces)
+    assert official.tracks()[0]['alive'].all()
+    linker = ClipLinker(0.5, 0.2, frame_thr=0.5)
+    linker.add_clip(0, boxes, np.array([0.6]), blinks, faces)
+    track = linker.tracks()[0]
+    assert track['alive'].tolist() == [True, False, True, True]
+    # absent frames carry no blink: the event is cut there
+    assert track['blink_scores'].tolist() == [0.0, 0.0, 0.9, 0.0]
+    assert tracks_to_results([track],
+                             0)[0]['blinks_converted'] == [[2, 2, 0.9]]
