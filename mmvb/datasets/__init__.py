@@ -11,20 +11,25 @@ from .driver_activity import (DriverActivityDataset, dump_driver_annotations,
 from .driver_regions import (REGION_NAMES, RegionTokenCache, dump_region_boxes,
                              save_region_tokens, wholebody_region_boxes)
 from .epic_kitchens_audio_dataset import EpicKitchensAudioDataset
+from .hust_lebw_dataset import HUSTLEBWDataset
+from .mpeblink_dataset import (MPEblinkDataset, official_train_clip,
+                               video_clip_starts)
 from .transforms import (CachedFbank, DecodeDriverClip, FormatFbankShape,
                          KaldiFbank, LoadAudio, LoadClipFeatures,
-                         NormalizeFbank, PackRegionInputs, PadCropFbank,
-                         SampleAllFrames, SpecAugment, WaveformMixup)
+                         NormalizeFbank, PackMPEblinkInputs, PackRegionInputs,
+                         PadCropFbank, SampleAllFrames, SpecAugment,
+                         WaveformMixup)
 
 __all__ = [
     'AudioMixDataset', 'CachedFbank', 'DecodeDriverClip', 'DriPEDataset',
     'DriverActivityDataset', 'EpicKitchensAudioDataset', 'FormatFbankShape',
-    'KaldiFbank', 'LoadAudio', 'LoadClipFeatures', 'NormalizeFbank',
+    'HUSTLEBWDataset', 'KaldiFbank', 'LoadAudio', 'LoadClipFeatures',
+    'MPEblinkDataset', 'NormalizeFbank', 'PackMPEblinkInputs',
     'PackRegionInputs', 'PadCropFbank', 'REGION_NAMES', 'RegionTokenCache',
     'SampleAllFrames', 'SpecAugment', 'WaveformMixup', 'audio_info',
     'build_clip_list', 'dump_driver_annotations', 'dump_region_boxes',
     'extract_audio', 'index_files', 'list_images', 'load_audio',
-    'make_subject_folds', 'natural_key', 'prepare_clips', 'resample',
-    'save_region_tokens', 'video_info', 'wholebody_region_boxes',
-    'window_clips', 'write_audio'
+    'make_subject_folds', 'natural_key', 'official_train_clip',
+    'prepare_clips', 'resample', 'save_region_tokens', 'video_clip_starts',
+    'video_info', 'wholebody_region_boxes', 'window_clips', 'write_audio'
 ]

@@ -9,7 +9,8 @@ coordinates (no ``+1``), as torchvision, DETR and the MPEblink evaluator do.
 signatures (pairwise ``[N, 4] x [M, 4] -> [N, M]``) so this module can stand
 in for ``torchvision.ops.boxes`` where torchvision is absent.
 """
-from typing import Optional, Tuple
+import math
+from typing import Optional, Sequence, Tuple
 
 import torch
 from torch import Tensor
@@ -190,3 +191,66 @@ def tube_iou(tubes1: Tensor,
     union = area1[..., :, None] + area2[..., None, :] - inter
     return torch.where(union > 0, inter / union.clamp(min=1e-12),
                        torch.zeros_like(union))
+
+
+def box_xywh_to_xyxy(boxes: Tensor) -> Tensor:
+    """Convert ``(x, y, w, h)`` (top-left corner and size) to ``xyxy``.
+
+    Args:
+        boxes (Tensor): Boxes of shape ``[..., 4]``.
+
+    Returns:
+        Tensor: Boxes of shape ``[..., 4]``.
+    """
+    x, y, w, h = boxes.unbind(-1)
+    return torch.stack((x, y, x + w, y + h), dim=-1)
+
+
+def box_xyxy_to_xywh(boxes: Tensor) -> Tensor:
+    """Convert ``xyxy`` boxes to ``(x, y, w, h)`` (COCO / MPEblink JSON).
+
+    Args:
+        boxes (Tensor): Boxes of shape ``[..., 4]``.
+
+    Returns:
+        Tensor: Boxes of shape ``[..., 4]``.
+    """
+    x1, y1, x2, y2 = boxes.unbind(-1)
+    return torch.stack((x1, y1, x2 - x1, y2 - y1), dim=-1)
+
+
+def delta_xywh_decode(boxes: Tensor,
+                      deltas: Tensor,
+                      means: Sequence[float] = (0., 0., 0., 0.),
+                      stds: Sequence[float] = (1., 1., 1., 1.),
+                      wh_ratio_clip: float = 16 / 1000) -> Tensor:
+    """Apply ``(dx, dy, dw, dh)`` deltas to ``xyxy`` boxes.
+
+    The decoder of R-CNN (Girshick et al., CVPR 2014) with mmdet's
+    ``DeltaXYWHBBoxCoder`` conventions (``clip_border=False``, no ``+1``):
+    ``d = deltas * stds + means``; ``dw, dh`` are clamped to
+    ``|log(wh_ratio_clip)|``; the centre moves by ``(dx * w, dy * h)`` and
+    the size becomes ``(w * exp(dw), h * exp(dh))``. Used by InstBlink's
+    face head to refine every frame's box of a query tube independently
+    (stds ``(0.5, 0.5, 1, 1)``, instblink.md section 2.3).
+
+    Args:
+        boxes (Tensor): Boxes ``[..., 4]`` (``x1, y1, x2, y2``).
+        deltas (Tensor): Deltas ``[..., 4]``.
+        means (Sequence[float]): Delta means. Defaults to 0.
+        stds (Sequence[float]): Delta stds. Defaults to 1.
+        wh_ratio_clip (float): Largest allowed size change ratio.
+            Defaults to 16 / 1000.
+
+    Returns:
+        Tensor: Decoded ``xyxy`` boxes ``[..., 4]`` (not clipped).
+    """
+    deltas = deltas * deltas.new_tensor(stds) + deltas.new_tensor(means)
+    dx, dy, dw, dh = deltas.unbind(-1)
+    max_ratio = abs(math.log(wh_ratio_clip))
+    dw = dw.clamp(min=-max_ratio, max=max_ratio)
+    dh = dh.clamp(min=-max_ratio, max=max_ratio)
+    cx, cy, w, h = box_xyxy_to_cxcywh(boxes).unbind(-1)
+    return box_cxcywh_to_xyxy(
+        torch.stack((cx + dx * w, cy + dy * h, w * dw.exp(), h * dh.exp()),
+                    dim=-1))

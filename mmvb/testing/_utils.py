@@ -145,10 +145,11 @@ def register_demo_inputs(*model_types: str) -> Callable:
     return wrap
 
 
-def demo_inputs(model_cfg,
-                batch_size: int = 1,
-                input_shape: Optional[Sequence[int]] = None
-                ) -> Tuple[torch.Tensor, list]:
+def demo_inputs(
+        model_cfg,
+        batch_size: int = 1,
+        input_shape: Optional[Sequence[int]] = None
+) -> Tuple[torch.Tensor, list]:
     """Inputs (and data samples with ground truth) for a forward of the
     model described by ``model_cfg``; see :func:`register_demo_inputs`."""
     model_type = model_cfg['type']
@@ -231,3 +232,30 @@ def _dualscope_inputs(model_cfg, batch_size: int = 1, input_shape=None):
             input_shape = (1, 1, 8, in_channels)
     shape = batch_shape(input_shape, batch_size, input_shape)
     return torch.rand(*shape), _label_samples(model_cfg, batch_size)
+
+
+@register_demo_inputs('InstBlink')
+def _instblink_inputs(model_cfg, batch_size: int = 1, input_shape=None):
+    """``[B, T, 3, H, W]`` clips (default 3 frames of 64x96) with two face
+    tracklets per clip (the second absent in the last frame)."""
+    from mmengine.structures import InstanceData
+    shape = batch_shape(input_shape, batch_size, (1, 3, 3, 64, 96))
+    t, h, w = shape[1], shape[-2], shape[-1]
+    samples = []
+    for _ in range(batch_size):
+        boxes = torch.tensor([[0.1 * w, 0.1 * h, 0.4 * w, 0.6 * h],
+                              [0.5 * w, 0.3 * h, 0.8 * w, 0.9 * h]])
+        valid = torch.ones(2, t, dtype=torch.bool)
+        valid[1, -1] = t == 1
+        blinks = torch.zeros(2, t)
+        blinks[0, t // 2] = 1
+        sample = ActionDataSample()
+        sample.set_metainfo(dict(img_shape=(h, w)))
+        sample.gt_instances = InstanceData(
+            bboxes=boxes[:, None].repeat(1, t, 1),
+            valid=valid,
+            blinks=blinks,
+            labels=torch.zeros(2, dtype=torch.long),
+            ids=torch.tensor([1, 2]))
+        samples.append(sample)
+    return torch.rand(*shape) * 255, samples

@@ -9,7 +9,6 @@ add their sets here (paper configs at paper input sizes).
 """
 _DUALSCOPE = 'configs/dualscope/dualscope_vit-large-p14-clip-pre'
 
-
 PRESETS = {
     # The `make demo` model at its training size and at the paper size.
     'demo': [
@@ -66,5 +65,18 @@ PRESETS = {
             shape=(1, 1, 3, 16, 32, 32),
             batch=16,
             frames_per_sample=16),
+    ],
+    # InstBlink network forward on one 36-frame 640x360 clip (padded to
+    # 640x384), as the paper's 112 FPS on an RTX 3090 (Sec. 5.1, Table 3).
+    # Inference only: python tools/analysis/benchmark.py --preset instblink
+    # --mode infer [--device cuda --dtype bf16]
+    'instblink': [
+        dict(
+            name='InstBlink-R50 36x384x640',
+            config='configs/instblink/'
+            'instblink_r50-fpn_2xb4-11f-10k_mpeblink.py',
+            shape=(1, 36, 3, 384, 640),
+            batch=1,
+            frames_per_sample=36),
     ],
 }

@@ -9,6 +9,7 @@ functions ``fn(out_dir, **kwargs) -> dict``.
 """
 from .audio_events import (AUDIO_EVENT_CLASSES, generate_audio_event_dataset,
                            render_audio_event)
+from .blink_faces import generate_blink_dataset, render_blink_video
 from .driver import DRIVER_CLASSES, generate_driver_dataset, render_driver_clip
 from .driver_regions import (generate_driver_regions_dataset,
                              render_driver_image, synthetic_region_tokens)
@@ -21,6 +22,7 @@ GENERATORS = {
     'driver': generate_driver_dataset,
     'driver-regions': generate_driver_regions_dataset,
     'motion': generate_motion_dataset,
+    'blink': generate_blink_dataset,
 }
 
 __all__ = [
@@ -29,5 +31,6 @@ __all__ = [
     'generate_driver_regions_dataset', 'generate_motion_dataset',
     'render_audio_event', 'render_driver_clip', 'render_driver_image',
     'render_motion_clip', 'split_seeds', 'synthetic_region_tokens',
-    'write_av_clip', 'write_lines', 'write_rawframes', 'write_video'
+    'write_av_clip', 'write_lines', 'write_rawframes', 'write_video',
+    'generate_blink_dataset', 'render_blink_video'
 ]

@@ -3,10 +3,12 @@
 from .audio import (CachedFbank, FormatFbankShape, KaldiFbank, LoadAudio,
                     NormalizeFbank, PadCropFbank, SpecAugment, WaveformMixup)
 from .driver_loading import DecodeDriverClip, LoadClipFeatures, SampleAllFrames
+from .formatting import PackMPEblinkInputs
 from .region_formatting import PackRegionInputs
 
 __all__ = [
     'CachedFbank', 'DecodeDriverClip', 'FormatFbankShape', 'KaldiFbank',
-    'LoadAudio', 'LoadClipFeatures', 'NormalizeFbank', 'PackRegionInputs',
-    'PadCropFbank', 'SampleAllFrames', 'SpecAugment', 'WaveformMixup'
+    'LoadAudio', 'LoadClipFeatures', 'NormalizeFbank', 'PackMPEblinkInputs',
+    'PackRegionInputs', 'PadCropFbank', 'SampleAllFrames', 'SpecAugment',
+    'WaveformMixup'
 ]

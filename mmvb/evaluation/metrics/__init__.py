@@ -1,5 +1,7 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Metrics (registered into ``mmaction.registry.METRICS``)."""
+from .hust_lebw_metric import HUSTLEBWMetric
+from .mpeblink_metric import MPEblinkMetric
 from .verb_noun_action_metric import VerbNounActionMetric
 
-__all__ = ['VerbNounActionMetric']
+__all__ = ['HUSTLEBWMetric', 'MPEblinkMetric', 'VerbNounActionMetric']

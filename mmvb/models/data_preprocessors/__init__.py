@@ -1,5 +1,6 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Data preprocessors (registered into ``mmaction.registry.MODELS``)."""
 from .frame_feature_data_preprocessor import FrameFeatureDataPreprocessor
+from .padded_data_preprocessor import PaddedActionDataPreprocessor
 
-__all__ = ['FrameFeatureDataPreprocessor']
+__all__ = ['FrameFeatureDataPreprocessor', 'PaddedActionDataPreprocessor']

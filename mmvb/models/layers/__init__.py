@@ -6,16 +6,19 @@ from .bimamba import BiMamba
 from .deformable_attention import (AudioOffsetGenerator,
                                    ChannelsFirstLayerNorm,
                                    DeformableAudioAttention, reference_points)
+from .dynamic_conv import DynamicConv
 from .input_adaptor import InputPerturbation, LearnableInputAdaptor
+from .query_interaction import QueryInteraction
 from .satpm import (DynamicDifferenceExtractor, FineGrainedMotionEncoder,
                     SATPMBlock, central_difference, temporal_regroup,
                     temporal_split)
 
 __all__ = [
     'ADAPTER_TYPES', 'AdaptFormerAdapter', 'AudioOffsetGenerator', 'BiMamba',
-    'ChannelsFirstLayerNorm', 'DeformableAudioAttention',
+    'ChannelsFirstLayerNorm', 'DeformableAudioAttention', 'DynamicConv',
     'DynamicDifferenceExtractor', 'FineGrainedMotionEncoder',
-    'InputPerturbation', 'LearnableInputAdaptor', 'LoRAQKV', 'SATPMBlock',
-    'SpatialInductiveAdapter', 'TaskAwareAdapter', 'central_difference',
-    'reference_points', 'temporal_regroup', 'temporal_split'
+    'InputPerturbation', 'LearnableInputAdaptor', 'LoRAQKV',
+    'QueryInteraction', 'SATPMBlock', 'SpatialInductiveAdapter',
+    'TaskAwareAdapter', 'central_difference', 'reference_points',
+    'temporal_regroup', 'temporal_split'
 ]
