@@ -103,7 +103,17 @@ def _takes_argument(model_type, arg: str) -> bool:
             return False
     if not inspect.isclass(model_type):
         return False
-    return arg in inspect.signature(model_type.__init__).parameters
+    # Follow ``**kwargs`` up the class hierarchy (subclasses that pass their
+    # parent's arguments through).
+    for cls in model_type.__mro__:
+        if '__init__' not in vars(cls):
+            continue
+        params = inspect.signature(cls.__init__).parameters
+        if arg in params:
+            return True
+        if not any(p.kind == p.VAR_KEYWORD for p in params.values()):
+            return False
+    return False
 
 
 def _is_pretrained_init(init_cfg) -> bool:
@@ -168,6 +178,13 @@ def _num_classes(model_cfg) -> int:
 
 
 def _label_samples(model_cfg, batch_size: int) -> list:
+    head = model_cfg.get('cls_head') or {}
+    if 'num_verbs' in head:  # VerbNounHead: gt_label is [verb, noun]
+        return [
+            ActionDataSample().set_gt_label(
+                [i % head['num_verbs'], i % head['num_nouns']])
+            for i in range(batch_size)
+        ]
     return [
         ActionDataSample().set_gt_label(i % _num_classes(model_cfg))
         for i in range(batch_size)
@@ -179,7 +196,7 @@ def _shape(input_shape, batch_size: int, default: Sequence[int]) -> tuple:
     return (batch_size, ) + shape[1:]
 
 
-@register_demo_inputs('Recognizer2D')
+@register_demo_inputs('Recognizer2D', 'MFRRecognizer2D')
 def _recognizer2d_inputs(model_cfg, batch_size: int = 1, input_shape=None):
     """``[B, num_segments, 3, H, W]`` clips (the preprocessed NCHW layout)."""
     head = model_cfg.get('cls_head') or {}
