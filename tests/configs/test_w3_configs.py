@@ -3,7 +3,6 @@
 consistent (frames, protocols, stage-1/stage-2 pairs, baselines); the
 metafile lists every config."""
 import copy
-import logging
 import os.path as osp
 from unittest.mock import MagicMock
 
@@ -12,8 +11,6 @@ import torch
 import yaml
 from mmaction.registry import MODELS
 from mmengine.config import Config
-from mmengine.logging import MMLogger
-from mmengine.registry import init_default_scope
 
 from mmvb.testing import (demo_inputs, disable_pretrained, get_config_path,
                           get_config_root, list_configs)
@@ -30,14 +27,7 @@ def _name(rel):
     return osp.splitext(osp.basename(rel))[0]
 
 
-@pytest.fixture(autouse=True)
-def scope_and_quiet_logs():
-    init_default_scope('mmaction')
-    logger = MMLogger.get_instance('mmengine')
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    yield
-    logger.setLevel(level)
+pytestmark = pytest.mark.usefixtures('quiet_mmaction_scope')
 
 
 def test_configs_found():

@@ -1,26 +1,16 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Parameter groups of W3 models under TSM's optimizer constructors."""
-import logging
 
 import pytest
 import torch
 from mmaction.registry import MODELS
-from mmengine.logging import MMLogger
 from mmengine.optim import build_optim_wrapper
-from mmengine.registry import init_default_scope
 from torch import nn
 
 LR, WD = 0.01, 1e-4
 
 
-@pytest.fixture(autouse=True)
-def scope_and_quiet_logs():
-    init_default_scope('mmaction')
-    logger = MMLogger.get_instance('mmengine')
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    yield
-    logger.setLevel(level)
+pytestmark = pytest.mark.usefixtures('quiet_mmaction_scope')
 
 
 def _model(head):

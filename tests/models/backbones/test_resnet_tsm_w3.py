@@ -1,14 +1,12 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """ResNetTSMW3: placement, parity with ResNetTSM, weight loading, AFR."""
 import copy
-import logging
 
 import pytest
 import torch
 import torch.nn.functional as F
 from mmaction.models import ResNet, ResNetTSM
 from mmaction.registry import MODELS
-from mmengine.logging import MMLogger
 from mmengine.runner import load_checkpoint
 from torch import nn
 
@@ -18,13 +16,7 @@ from mmvb.models.layers import collect_attention_maps
 T = 4
 
 
-@pytest.fixture(autouse=True)
-def quiet_init_logs():
-    logger = MMLogger.get_instance('mmengine')
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    yield
-    logger.setLevel(level)
+pytestmark = pytest.mark.usefixtures('quiet_mmaction_scope')
 
 
 def _build(**kwargs):

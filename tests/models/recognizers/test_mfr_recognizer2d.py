@@ -2,7 +2,6 @@
 """MFR (stage 2): frozen teacher, feature-mimicking loss, checkpoints,
 ``init_weights`` and ``--resume`` with the standard tools/train.py."""
 import copy
-import logging
 import os
 import os.path as osp
 import subprocess
@@ -13,9 +12,7 @@ import torch
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmengine.config import Config
-from mmengine.logging import MMLogger
 from mmengine.optim import build_optim_wrapper
-from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 from mmvb.datasets.synthetic import generate_motion_dataset
@@ -28,14 +25,7 @@ STAGE1 = osp.join(CFG_DIR, 'w3_r18-tiny_synthetic-motion.py')
 STAGE2 = osp.join(CFG_DIR, 'w3-mfr_r18-tiny_synthetic-motion.py')
 
 
-@pytest.fixture(autouse=True)
-def scope_and_quiet_logs():
-    init_default_scope('mmaction')
-    logger = MMLogger.get_instance('mmengine')
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    yield
-    logger.setLevel(level)
+pytestmark = pytest.mark.usefixtures('quiet_mmaction_scope')
 
 
 def _model_cfg(path):
