@@ -4,6 +4,7 @@
 Same command-line interface as MMAction2's ``tools/test.py``.
 """
 import argparse
+import json
 import os
 import os.path as osp
 
@@ -12,6 +13,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmvb  # noqa: F401  (compat shims + registration before any build)
+from mmvb.utils import release_process_group
 
 
 def parse_args():
@@ -101,7 +103,12 @@ def main():
         runner = Runner.from_cfg(cfg)
     else:
         runner = RUNNERS.build(cfg)
-    runner.test()
+    metrics = runner.test()
+    if metrics:
+        print('Test metrics: ' + json.dumps(
+            {k: round(float(v), 4)
+             for k, v in metrics.items()}, sort_keys=True))
+    release_process_group()
 
 
 if __name__ == '__main__':

@@ -1,11 +1,34 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Datasets, transforms and the synthetic-data kit."""
 from . import synthetic  # noqa: F401
+from .audio_io import (audio_info, build_clip_list, extract_audio, index_files,
+                       load_audio, prepare_clips, resample, write_audio)
+from .audio_mix_dataset import AudioMixDataset
+from .dripe import DriPEDataset
+from .driver_activity import (DriverActivityDataset, dump_driver_annotations,
+                              list_images, make_subject_folds, natural_key,
+                              video_info, window_clips)
+from .driver_regions import (REGION_NAMES, RegionTokenCache, dump_region_boxes,
+                             save_region_tokens, wholebody_region_boxes)
+from .epic_kitchens_audio_dataset import EpicKitchensAudioDataset
 from .file_lists import count_frames, write_list
 from .label_maps import left_right_flip_label_map
+from .transforms import (CachedFbank, DecodeDriverClip, FormatFbankShape,
+                         KaldiFbank, LoadAudio, LoadClipFeatures,
+                         NormalizeFbank, PackRegionInputs, PadCropFbank,
+                         SampleAllFrames, SpecAugment, WaveformMixup)
 from .verb_noun_rawframe_dataset import VerbNounRawframeDataset
 
 __all__ = [
-    'VerbNounRawframeDataset', 'count_frames', 'left_right_flip_label_map',
-    'write_list'
+    'AudioMixDataset', 'CachedFbank', 'DecodeDriverClip', 'DriPEDataset',
+    'DriverActivityDataset', 'EpicKitchensAudioDataset', 'FormatFbankShape',
+    'KaldiFbank', 'LoadAudio', 'LoadClipFeatures', 'NormalizeFbank',
+    'PackRegionInputs', 'PadCropFbank', 'REGION_NAMES', 'RegionTokenCache',
+    'SampleAllFrames', 'SpecAugment', 'VerbNounRawframeDataset',
+    'WaveformMixup', 'audio_info', 'build_clip_list', 'count_frames',
+    'dump_driver_annotations', 'dump_region_boxes', 'extract_audio',
+    'index_files', 'left_right_flip_label_map', 'list_images', 'load_audio',
+    'make_subject_folds', 'natural_key', 'prepare_clips', 'resample',
+    'save_region_tokens', 'video_info', 'wholebody_region_boxes',
+    'window_clips', 'write_audio', 'write_list'
 ]

@@ -1,6 +1,10 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Optimizer wrappers, hooks and loops (registered into mmaction's
 registries)."""
-from .optimizers import TSMHeadsOptimWrapperConstructor
+from .optimizers import (AutocastOptimWrapper, PCGradOptimWrapper,
+                         TSMHeadsOptimWrapperConstructor, project_conflicting)
 
-__all__ = ['TSMHeadsOptimWrapperConstructor']
+__all__ = [
+    'AutocastOptimWrapper', 'PCGradOptimWrapper',
+    'TSMHeadsOptimWrapperConstructor', 'project_conflicting'
+]

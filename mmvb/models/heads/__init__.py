@@ -1,5 +1,10 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Heads (registered into ``mmaction.registry.MODELS``)."""
+from .dualscope_head import DualScopeHead
+from .sbcd_heads import CRCDHead, IRDDHead, boxes_to_rois, crop_regions
 from .verb_noun_head import VerbNounHead
 
-__all__ = ['VerbNounHead']
+__all__ = [
+    'CRCDHead', 'DualScopeHead', 'IRDDHead', 'VerbNounHead', 'boxes_to_rois',
+    'crop_regions'
+]
