@@ -5,8 +5,6 @@ import csv
 import json
 import os
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 
@@ -44,17 +42,19 @@ def _touch_frames(folder, num, tmpl):
         open(osp.join(folder, tmpl.format(i)), 'wb').close()
 
 
-def _run(tool, *args):
-    result = subprocess.run(
-        [sys.executable,
-         osp.join(REPO, 'tools', 'data', tool, 'build_file_list.py')] +
-        [str(a) for a in args],
-        env=dict(os.environ, PYTHONPATH=REPO),
-        capture_output=True,
-        text=True)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert '100%|' in result.stderr  # progress bars
-    return result.stdout
+@pytest.fixture
+def convert(run_tool):
+    """``convert(dataset, *args)`` runs tools/data/<dataset>/build_file_list
+    and returns its output (progress bars included)."""
+
+    def _convert(tool, *args):
+        result = run_tool(
+            [osp.join('tools', 'data', tool, 'build_file_list.py')] +
+            [str(a) for a in args])
+        assert '100%|' in result.output  # progress bars
+        return result.output
+
+    return _convert
 
 
 def _lines(path):
@@ -62,20 +62,20 @@ def _lines(path):
         return f.read().splitlines()
 
 
-def test_sthv1(tmp_path):
+def test_sthv1(tmp_path, convert):
     ann, frames, out = tmp_path / 'ann', tmp_path / 'frames', tmp_path / 'o'
     ann.mkdir()
     names = _names(STHV1_PAIRS)
-    (ann / 'something-something-v1-labels.csv').write_text(
-        '\n'.join(names) + '\n')
-    (ann / 'something-something-v1-train.csv').write_text(
-        f'100218;{names[30]}\n2001;{names[0]}\n')
+    (ann / 'something-something-v1-labels.csv').write_text('\n'.join(names) +
+                                                           '\n')
+    (ann / 'something-something-v1-train.csv'
+     ).write_text(f'100218;{names[30]}\n2001;{names[0]}\n')
     (ann / 'something-something-v1-validation.csv').write_text(
         f'9;{names[173]}\n404;{names[1]}\n')  # 404 has no frames
     (ann / 'something-something-v1-test.csv').write_text('77\n')
     for vid, num in (('100218', 37), ('2001', 5), ('9', 12), ('77', 3)):
         _touch_frames(frames / vid, num, '{:05}.jpg')
-    stdout = _run('sthv1', ann, frames, out)
+    stdout = convert('sthv1', ann, frames, out)
     assert 'val: 1 videos written, 1 skipped' in stdout
     assert _lines(out / 'sthv1_train_list_rawframes.txt') == [
         '100218 37 30', '2001 5 0'
@@ -85,8 +85,8 @@ def test_sthv1(tmp_path):
     assert _lines(out / 'label_map.txt') == names
     flip = {
         int(k): v
-        for k, v in json.loads((out / 'flip_label_map.json').read_text(
-        )).items()
+        for k, v in json.loads((out /
+                                'flip_label_map.json').read_text()).items()
     }
     assert flip == STHV1_FLIP
     # the map of the sthv1 configs
@@ -98,13 +98,16 @@ def test_sthv1(tmp_path):
     assert cfg.train_dataloader.dataset.filename_tmpl == '{:05}.jpg'
 
 
-def test_sthv2(tmp_path):
+def test_sthv2(tmp_path, convert):
     ann, videos, out = tmp_path / 'ann', tmp_path / 'videos', tmp_path / 'o'
     ann.mkdir()
     videos.mkdir()
     names = _names(STHV2_PAIRS)
     (ann / 'something-something-v2-labels.json').write_text(
-        json.dumps({n: str(i) for i, n in enumerate(names)}))
+        json.dumps({
+            n: str(i)
+            for i, n in enumerate(names)
+        }))
 
     def item(vid, idx):
         template = names[idx].replace('something', '[something]', 1)
@@ -118,7 +121,7 @@ def test_sthv2(tmp_path):
         json.dumps([dict(id='3')]))
     for vid in ('78687', '42326', '1', '3'):
         (videos / f'{vid}.webm').write_bytes(b'')
-    _run('sthv2', ann, out, '--video-dir', videos)
+    convert('sthv2', ann, out, '--video-dir', videos)
     assert _lines(out / 'sthv2_train_list_videos.txt') == [
         '78687.webm 93', '42326.webm 5'
     ]
@@ -126,8 +129,8 @@ def test_sthv2(tmp_path):
     assert _lines(out / 'sthv2_test_list_videos.txt') == ['3.webm']
     flip = {
         int(k): v
-        for k, v in json.loads((out / 'flip_label_map.json').read_text(
-        )).items()
+        for k, v in json.loads((out /
+                                'flip_label_map.json').read_text()).items()
     }
     assert flip == STHV2_FLIP
     from mmengine.config import Config
@@ -137,7 +140,7 @@ def test_sthv2(tmp_path):
     assert cfg.sthv2_flip_label_map == flip
 
 
-def test_egogesture(tmp_path):
+def test_egogesture(tmp_path, convert):
     images, labels = tmp_path / 'images', tmp_path / 'labels-final-revised1'
     out = tmp_path / 'o'
     # subject 3: train, 1: val, 2: test, 51: not in any split
@@ -157,7 +160,7 @@ def test_egogesture(tmp_path):
         os.makedirs(labels / subject / scene, exist_ok=True)
         with open(labels / subject / scene / name, 'w', newline='') as f:
             csv.writer(f).writerows(segments + [('', '', '')])
-    stdout = _run('egogesture', images, labels, out)
+    stdout = convert('egogesture', images, labels, out)
     assert 'val: 1 segments written, 1 skipped' in stdout  # ends at 60 > 50
     assert _lines(out / 'egogesture_train_list_rawframes.txt') == [
         'Subject03/Scene1/Color/rgb1 9 31 0',
@@ -171,7 +174,7 @@ def test_egogesture(tmp_path):
     ]
 
 
-def test_epic_kitchens(tmp_path):
+def test_epic_kitchens(tmp_path, convert):
     ann, out = tmp_path / 'ann', tmp_path / 'o'
     ann.mkdir()
     header = ('uid,video_id,narration,start_timestamp,stop_timestamp,'
@@ -185,15 +188,16 @@ def test_epic_kitchens(tmp_path):
         '2,P02_03,take cup,00:01:00.00,00:01:01.00,3600,3660,P02,take,0,'
         'cup,13,[\'cup\'],[13]',
     ]
-    (ann / 'EPIC_train_action_labels.csv').write_text(
-        '\n'.join([header] + rows) + '\n')
+    (ann /
+     'EPIC_train_action_labels.csv').write_text('\n'.join([header] + rows) +
+                                                '\n')
     (ann / 'EPIC_test_s1_timestamps.csv').write_text(
         'uid,participant_id,video_id,start_timestamp,stop_timestamp,'
         'start_frame,stop_frame\n'
         '1924,P01,P01_11,00:00:00.34,00:00:02.34,17,117\n')
     (ann / 'EPIC_verb_classes.csv').write_text(
         'verb_id,class_key,verbs\n1,put,"[\'put\']"\n0,take,"[\'take\']"\n')
-    _run('epic_kitchens', ann, out, '--val-ratio', 0)
+    convert('epic_kitchens', ann, out, '--val-ratio', 0)
     assert _lines(out / 'epic55_train_list_rawframes.txt') == [
         'train/P01/P01_01 7 195 3 8', 'train/P01/P01_01 261 109 6 114',
         'train/P02/P02_03 3599 61 0 13'
@@ -204,16 +208,17 @@ def test_epic_kitchens(tmp_path):
     ]
     assert _lines(out / 'verb_map.txt') == ['take', 'put']
     # a held-out validation split takes whole videos
-    _run('epic_kitchens', ann, out, '--val-ratio', 0.5)
+    convert('epic_kitchens', ann, out, '--val-ratio', 0.5)
     train = _lines(out / 'epic55_train_list_rawframes.txt')
     val = _lines(out / 'epic55_val_list_rawframes.txt')
     assert len(train) + len(val) == 3 and val
-    assert {line.split()[0] for line in train}.isdisjoint(
-        {line.split()[0] for line in val})
+    assert {line.split()[0]
+            for line in train}.isdisjoint({line.split()[0]
+                                           for line in val})
 
 
-@pytest.mark.parametrize('tool', ['sthv1', 'sthv2', 'egogesture',
-                                  'epic_kitchens'])
+@pytest.mark.parametrize('tool',
+                         ['sthv1', 'sthv2', 'egogesture', 'epic_kitchens'])
 def test_readme(tool):
     with open(osp.join(REPO, 'tools', 'data', tool, 'README.md')) as f:
         text = f.read()

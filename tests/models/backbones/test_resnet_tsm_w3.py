@@ -14,6 +14,8 @@ from mmvb.models import CBAM, ResNetTSMW3, W3Attention
 from mmvb.models.layers import collect_attention_maps
 
 T = 4
+# depthwise temporal convolutions keep the R50/R101 models light in tests
+LIGHT_W3 = dict(type='W3Attention', temporal_conv='depthwise')
 
 
 pytestmark = pytest.mark.usefixtures('quiet_mmaction_scope')
@@ -44,10 +46,7 @@ def _num_blocks(model):
                                             (101, 2048)])
 def test_depths(depth, channels):
     torch.manual_seed(0)
-    # depthwise temporal convolutions keep the deep models light here
-    model = _build(
-        depth=depth,
-        attention_cfg=dict(type='W3Attention', temporal_conv='depthwise'))
+    model = _build(depth=depth, attention_cfg=LIGHT_W3)
     assert isinstance(model, ResNetTSM)
     attention = model.attention_modules()
     assert len(attention) == _num_blocks(model)  # every residual block
@@ -63,7 +62,8 @@ def test_depths(depth, channels):
                                                ('residual', (256, 2048)),
                                                ('output', (256, 2048))])
 def test_positions_bottleneck(position, expected):
-    model = _build(depth=50, attention_position=position)
+    model = _build(
+        depth=50, attention_cfg=LIGHT_W3, attention_position=position)
     first, last = model.attention_modules()[0][1], \
         model.attention_modules()[-1][1]
     assert (first.in_channels, last.in_channels) == expected
@@ -276,7 +276,11 @@ def test_feature_refinement_every_block_and_gradients():
 
 def test_temporal_pool_and_non_local():
     torch.manual_seed(0)
-    model = _build(depth=50, temporal_pool=True, num_segments=8)
+    model = _build(
+        depth=50,
+        attention_cfg=LIGHT_W3,
+        temporal_pool=True,
+        num_segments=8)
     segs = [m.num_segments for _, m in model.attention_modules()]
     assert segs[:3] == [8, 8, 8] and set(segs[3:]) == {4}
     out = model(torch.randn(16, 3, 32, 32))
@@ -284,6 +288,7 @@ def test_temporal_pool_and_non_local():
 
     nl = _build(
         depth=50,
+        attention_cfg=LIGHT_W3,
         non_local=((0, 0, 0), (1, 0, 1, 0), (0, ) * 6, (0, 0, 0)),
         non_local_cfg=dict(
             sub_sample=True,
@@ -297,8 +302,9 @@ def test_temporal_pool_and_non_local():
 
 def test_with_cp_matches():
     torch.manual_seed(0)
-    model = _build(depth=50, with_afr=False)
-    cp_model = _build(depth=50, with_afr=False, with_cp=True)
+    model = _build(depth=50, attention_cfg=LIGHT_W3, with_afr=False)
+    cp_model = _build(
+        depth=50, attention_cfg=LIGHT_W3, with_afr=False, with_cp=True)
     cp_model.load_state_dict(model.state_dict())
     x = _frames(1).requires_grad_()
     x2 = x.detach().clone().requires_grad_()

@@ -4,8 +4,6 @@
 import copy
 import os
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -225,19 +223,15 @@ def motion_root(tmp_path_factory):
     return root
 
 
-def _train(config, work_dir, data_root, *args):
-    env = dict(os.environ, MMVB_DATA_ROOT=data_root, PYTHONPATH=REPO)
-    cmd = [
-        sys.executable,
-        osp.join(REPO, 'tools', 'train.py'), config, '--work-dir', work_dir
-    ] + list(args)
-    result = subprocess.run(
-        cmd, env=env, cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result
+def test_two_stages_with_train_py_and_resume(tmp_path, motion_root,
+                                             run_tool, tool_env):
 
+    def _train(config, work_dir, data_root, *args):
+        return run_tool(
+            [osp.join('tools', 'train.py'), config, '--work-dir', work_dir] +
+            list(args),
+            env=tool_env(MMVB_DATA_ROOT=data_root))
 
-def test_two_stages_with_train_py_and_resume(tmp_path, motion_root):
     wd1, wd2 = str(tmp_path / 'stage1'), str(tmp_path / 'stage2')
     _train(STAGE1, wd1, motion_root)
     teacher_ckpt = osp.join(wd1, 'epoch_1.pth')
