@@ -319,6 +319,11 @@ class ResNetTSMW3(ResNetTSM):
         Returns:
             Tensor or tuple[Tensor]: As ``ResNetTSM`` (``out_indices``).
         """
+        if x.dim() != 4 or x.size(0) % self.num_segments:
+            raise ValueError(
+                f'{type(self).__name__} expects [N * T, C, H, W] frames with '
+                f'T = num_segments = {self.num_segments} contiguous frames '
+                f'per clip, got shape {tuple(x.shape)}')
         if not self.with_afr:
             return super().forward(x)
         with collect_attention_maps() as maps:

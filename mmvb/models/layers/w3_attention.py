@@ -93,6 +93,10 @@ class W3Attention(BaseModule):
                  act_cfg: ConfigType = dict(type='ReLU'),
                  init_cfg: OptConfigType = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        if num_segments < 1 or in_channels < 1 or reduction < 1:
+            raise ValueError('in_channels, num_segments and reduction must '
+                             f'be positive, got {in_channels}, '
+                             f'{num_segments} and {reduction}')
         if temporal_conv not in ('dense', 'depthwise'):
             raise ValueError("temporal_conv must be 'dense' or 'depthwise', "
                              f'got {temporal_conv!r}')
@@ -161,6 +165,15 @@ class W3Attention(BaseModule):
 
     def forward(self, x: Tensor) -> Tensor:
         """Attend ``x`` ``[N * T, C, H, W]``; returns the same shape."""
+        if x.dim() != 4 or x.size(1) != self.in_channels:
+            raise ValueError(
+                f'W3Attention expects [N * T, {self.in_channels}, H, W] '
+                f'features, got shape {tuple(x.shape)}')
+        if x.size(0) % self.num_segments:
+            raise ValueError(
+                f'W3Attention: the batch dimension {x.size(0)} is not a '
+                f'multiple of num_segments={self.num_segments} (the '
+                'frames of each clip must be contiguous: [N * T, C, H, W])')
         x = x * self.channel_attention(x)
         if self.with_spatial:
             mask = self.spatial_attention(x)

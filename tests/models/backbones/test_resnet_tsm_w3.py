@@ -328,6 +328,8 @@ def test_cbam_backbone_and_stage_selection():
 
 
 def test_invalid_settings():
+    with pytest.raises(ValueError, match='contiguous frames'):
+        _build(with_afr=False)(torch.randn(T + 1, 3, 32, 32))
     with pytest.raises(ValueError, match='needs attention_cfg'):
         _build(attention_cfg=None)
     with pytest.raises(ValueError, match='with_spatial=False'):

@@ -174,6 +174,18 @@ def test_switches_and_parameters():
         W3Attention(C, T, temporal_conv='full')
 
 
+def test_bad_inputs_raise_clear_errors():
+    module = _w3()
+    with pytest.raises(ValueError, match='multiple of num_segments'):
+        module(torch.randn(N * T + 1, C, H, W))
+    with pytest.raises(ValueError, match=r'\[N \* T, 8, H, W\]'):
+        module(torch.randn(N * T, C + 1, H, W))
+    with pytest.raises(ValueError, match='got shape'):
+        module(torch.randn(N, T, C, H, W))
+    with pytest.raises(ValueError, match='positive'):
+        W3Attention(C, 0)
+
+
 def test_depthwise_keeps_channels_apart():
     """With depthwise temporal convolutions channel c's temporal mask only
     depends on channel c's frame descriptors."""
