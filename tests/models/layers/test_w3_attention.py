@@ -250,3 +250,21 @@ def test_matches_reference_implementation():
             padding=1))
     expected = fc * ms.squeeze(1).reshape(N * T, 1, H, W)
     torch.testing.assert_close(module(x), expected)
+
+
+def test_defaults_are_the_papers():
+    """r = 16 (Sec. 3.1, as CBAM), K_c-vid = 3 with two 1D layers (Eq. 4),
+    a 7x7 frame-level spatial convolution (Eq. 5) and two 3x3x3
+    convolutions (Eq. 6), both sub-modules on."""
+    module = W3Attention(64)
+    assert module.num_segments == 8
+    assert module.channel_mlp[0].out_channels == 64 // 16
+    convs1d = [m for m in module.channel_temporal if isinstance(m, nn.Conv1d)]
+    assert [c.kernel_size for c in convs1d] == [(3, ), (3, )]
+    assert module.spatial_conv.kernel_size == (7, 7)
+    assert module.spatial_conv.in_channels == 2  # [avg, max] (Eq. 5)
+    convs3d = [
+        m for m in module.spatial_temporal if isinstance(m, nn.Conv3d)
+    ]
+    assert [c.kernel_size for c in convs3d] == [(3, 3, 3), (3, 3, 3)]
+    assert module.with_spatial and module.with_temporal
