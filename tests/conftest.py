@@ -1,5 +1,10 @@
 # Copyright (c) mmvb contributors. All rights reserved.
-"""Shared fixtures: the repository root, a tool runner and tiny data."""
+"""Shared fixtures: the repository root, a tool runner and tiny data.
+
+mmvb is imported first, so that its compatibility shims (see
+:mod:`mmvb.utils.compat`) are active before any test module imports
+``mmaction.models``."""
+import logging
 import os
 import os.path as osp
 import socket
@@ -7,6 +12,10 @@ import subprocess
 import sys
 
 import pytest
+from mmengine.logging import MMLogger
+from mmengine.registry import init_default_scope
+
+import mmvb  # noqa: F401
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TINY_CFG = osp.join(REPO_ROOT, 'tests', 'data', 'configs',
@@ -94,3 +103,15 @@ def motion_data(tmp_path_factory):
     root = str(tmp_path_factory.mktemp('motion'))
     generate_motion_dataset(root, num_train=16, num_val=8, progress=False)
     return root
+
+
+@pytest.fixture
+def quiet_mmaction_scope():
+    """Default scope ``mmaction`` and no per-parameter init logs (mmengine
+    logs every initialised parameter at INFO level)."""
+    init_default_scope('mmaction')
+    logger = MMLogger.get_instance('mmengine')
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)

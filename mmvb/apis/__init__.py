@@ -1,5 +1,8 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """High-level helpers on top of the models (analysis, inference)."""
+from .attention import (attention_grid, frame_folder_pipeline,
+                        named_attention_maps, overlay, stage_masks,
+                        video_inputs, visualize_attention)
 from .complexity import (TensorForward, build_model_from_cfg, count_parameters,
                          model_complexity)
 from .instblink_inference import inference_instblink, read_video_frames
@@ -9,8 +12,10 @@ from .instblink_visualization import (draw_instblink_frame,
 from .tsne import plot_embedding, tsne
 
 __all__ = [
-    'TensorForward', 'build_model_from_cfg', 'count_parameters',
-    'draw_instblink_frame', 'inference_instblink', 'model_complexity',
-    'plot_blink_timeline', 'plot_embedding', 'read_video_frames',
-    'render_instblink_video', 'tsne'
+    'TensorForward', 'attention_grid', 'build_model_from_cfg',
+    'count_parameters', 'draw_instblink_frame', 'frame_folder_pipeline',
+    'inference_instblink', 'model_complexity', 'named_attention_maps',
+    'overlay', 'plot_blink_timeline', 'plot_embedding', 'read_video_frames',
+    'render_instblink_video', 'stage_masks', 'tsne', 'video_inputs',
+    'visualize_attention'
 ]

@@ -11,7 +11,9 @@ from .driver_activity import (DriverActivityDataset, dump_driver_annotations,
 from .driver_regions import (REGION_NAMES, RegionTokenCache, dump_region_boxes,
                              save_region_tokens, wholebody_region_boxes)
 from .epic_kitchens_audio_dataset import EpicKitchensAudioDataset
+from .file_lists import count_frames, write_list
 from .hust_lebw_dataset import HUSTLEBWDataset
+from .label_maps import left_right_flip_label_map
 from .mpeblink_dataset import (MPEblinkDataset, official_train_clip,
                                video_clip_starts)
 from .transforms import (CachedFbank, DecodeDriverClip, FormatFbankShape,
@@ -19,6 +21,7 @@ from .transforms import (CachedFbank, DecodeDriverClip, FormatFbankShape,
                          NormalizeFbank, PackMPEblinkInputs, PackRegionInputs,
                          PadCropFbank, SampleAllFrames, SpecAugment,
                          WaveformMixup)
+from .verb_noun_rawframe_dataset import VerbNounRawframeDataset
 
 __all__ = [
     'AudioMixDataset', 'CachedFbank', 'DecodeDriverClip', 'DriPEDataset',
@@ -26,10 +29,12 @@ __all__ = [
     'HUSTLEBWDataset', 'KaldiFbank', 'LoadAudio', 'LoadClipFeatures',
     'MPEblinkDataset', 'NormalizeFbank', 'PackMPEblinkInputs',
     'PackRegionInputs', 'PadCropFbank', 'REGION_NAMES', 'RegionTokenCache',
-    'SampleAllFrames', 'SpecAugment', 'WaveformMixup', 'audio_info',
-    'build_clip_list', 'dump_driver_annotations', 'dump_region_boxes',
-    'extract_audio', 'index_files', 'list_images', 'load_audio',
+    'SampleAllFrames', 'SpecAugment', 'VerbNounRawframeDataset',
+    'WaveformMixup', 'audio_info', 'build_clip_list', 'count_frames',
+    'dump_driver_annotations', 'dump_region_boxes', 'extract_audio',
+    'index_files', 'left_right_flip_label_map', 'list_images', 'load_audio',
     'make_subject_folds', 'natural_key', 'official_train_clip',
     'prepare_clips', 'resample', 'save_region_tokens', 'video_clip_starts',
-    'video_info', 'wholebody_region_boxes', 'window_clips', 'write_audio'
+    'video_info', 'wholebody_region_boxes', 'window_clips', 'write_audio',
+    'write_list'
 ]

@@ -2,8 +2,9 @@
 """Optimizer wrappers, hooks and loops (registered into mmaction's
 registries)."""
 from .optimizers import (AutocastOptimWrapper, PCGradOptimWrapper,
-                         project_conflicting)
+                         TSMHeadsOptimWrapperConstructor, project_conflicting)
 
 __all__ = [
-    'AutocastOptimWrapper', 'PCGradOptimWrapper', 'project_conflicting'
+    'AutocastOptimWrapper', 'PCGradOptimWrapper',
+    'TSMHeadsOptimWrapperConstructor', 'project_conflicting'
 ]

@@ -1,38 +1,44 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Registered model parts (into ``mmaction.registry.MODELS``)."""
-from .backbones import (AudioSpectrogramTransformer, BCVEncoder,
-                        DeformableAudioTransformer, DeformableBlock)
+from .backbones import (AttentionBasicBlock, AttentionBottleneck,
+                        AudioSpectrogramTransformer, BCVEncoder,
+                        DeformableAudioTransformer, DeformableBlock,
+                        ResNetTSMW3)
 from .data_preprocessors import (FrameFeatureDataPreprocessor,
                                  PaddedActionDataPreprocessor)
 from .heads import (CRCDHead, DualScopeHead, InstBlinkHead, InstBlinkStage,
                     IRDDHead, VerbNounHead)
-from .layers import (AdaptFormerAdapter, AudioOffsetGenerator, BiMamba,
+from .layers import (CBAM, AdaptFormerAdapter, AudioOffsetGenerator, BiMamba,
                      DeformableAudioAttention, DynamicConv,
                      DynamicDifferenceExtractor, FineGrainedMotionEncoder,
                      InputPerturbation, LearnableInputAdaptor, LoRAQKV,
                      QueryInteraction, SATPMBlock, SpatialInductiveAdapter,
-                     TaskAwareAdapter)
+                     TaskAwareAdapter, W3Attention, collect_attention_maps,
+                     record_attention_map)
 from .localizers import InstBlink, convert_official_instblink
-from .losses import BinaryFocalLoss, sigmoid_focal_loss
+from .losses import BinaryFocalLoss, FeatureMimicLoss, sigmoid_focal_loss
 from .necks import FPNNeck
 from .pretrainers import SBCDPretrainer
-from .recognizers import DualScopeRecognizer
+from .recognizers import DualScopeRecognizer, MFRRecognizer2D
 from .task_modules import (ActorMatchCost, BaseMatchCost, BoxL1MatchCost,
                            FocalMatchCost, GIoUMatchCost, HungarianMatcher,
                            MultiLabelMatchCost, pad_targets)
 
 __all__ = [
-    'ActorMatchCost', 'AdaptFormerAdapter', 'AudioOffsetGenerator',
+    'ActorMatchCost', 'AdaptFormerAdapter', 'AttentionBasicBlock',
+    'AttentionBottleneck', 'AudioOffsetGenerator',
     'AudioSpectrogramTransformer', 'BCVEncoder', 'BaseMatchCost', 'BiMamba',
-    'BoxL1MatchCost', 'CRCDHead', 'DeformableAudioAttention',
-    'DeformableAudioTransformer', 'DeformableBlock', 'DualScopeHead',
-    'DualScopeRecognizer', 'DynamicConv', 'DynamicDifferenceExtractor',
-    'FPNNeck', 'FineGrainedMotionEncoder', 'FocalMatchCost',
+    'BinaryFocalLoss', 'BoxL1MatchCost', 'CBAM', 'CRCDHead',
+    'DeformableAudioAttention', 'DeformableAudioTransformer',
+    'DeformableBlock', 'DualScopeHead', 'DualScopeRecognizer', 'DynamicConv',
+    'DynamicDifferenceExtractor', 'FPNNeck', 'FeatureMimicLoss',
+    'FineGrainedMotionEncoder', 'FocalMatchCost',
     'FrameFeatureDataPreprocessor', 'GIoUMatchCost', 'HungarianMatcher',
     'IRDDHead', 'InputPerturbation', 'InstBlink', 'InstBlinkHead',
-    'InstBlinkStage', 'LearnableInputAdaptor', 'LoRAQKV',
+    'InstBlinkStage', 'LearnableInputAdaptor', 'LoRAQKV', 'MFRRecognizer2D',
     'MultiLabelMatchCost', 'PaddedActionDataPreprocessor', 'QueryInteraction',
-    'SATPMBlock', 'SBCDPretrainer', 'BinaryFocalLoss',
-    'SpatialInductiveAdapter', 'TaskAwareAdapter', 'VerbNounHead',
-    'convert_official_instblink', 'pad_targets', 'sigmoid_focal_loss'
+    'ResNetTSMW3', 'SATPMBlock', 'SBCDPretrainer', 'SpatialInductiveAdapter',
+    'TaskAwareAdapter', 'VerbNounHead', 'W3Attention',
+    'collect_attention_maps', 'convert_official_instblink', 'pad_targets',
+    'record_attention_map', 'sigmoid_focal_loss'
 ]

@@ -103,7 +103,17 @@ def _takes_argument(model_type, arg: str) -> bool:
             return False
     if not inspect.isclass(model_type):
         return False
-    return arg in inspect.signature(model_type.__init__).parameters
+    # Follow ``**kwargs`` up the class hierarchy (subclasses that pass their
+    # parent's arguments through).
+    for cls in model_type.__mro__:
+        if '__init__' not in vars(cls):
+            continue
+        params = inspect.signature(cls.__init__).parameters
+        if arg in params:
+            return True
+        if not any(p.kind == p.VAR_KEYWORD for p in params.values()):
+            return False
+    return False
 
 
 def _is_pretrained_init(init_cfg) -> bool:
@@ -192,7 +202,7 @@ def batch_shape(input_shape, batch_size: int,
     return (batch_size, ) + shape[1:]
 
 
-@register_demo_inputs('Recognizer2D')
+@register_demo_inputs('Recognizer2D', 'MFRRecognizer2D')
 def _recognizer2d_inputs(model_cfg, batch_size: int = 1, input_shape=None):
     """``[B, num_segments, 3, H, W]`` clips (the preprocessed NCHW layout)."""
     head = model_cfg.get('cls_head') or {}

@@ -57,6 +57,12 @@ def parse_args():
     parser.add_argument('--repeats', type=int, default=5)
     parser.add_argument('--iters', type=int, default=3, help='steps/repeat')
     parser.add_argument('--threads', type=int, help='torch CPU threads')
+    parser.add_argument(
+        '--clock',
+        default='wall',
+        choices=['wall', 'process'],
+        help='wall: elapsed time; process: CPU time of this process (all '
+        'threads), steadier than wall time on a shared CPU')
     parser.add_argument('--out', help='write the results as JSON here')
     return parser.parse_args()
 
@@ -66,18 +72,23 @@ def synchronize(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-def time_steps(step, device, warmup: int, repeats: int, iters: int) -> list:
+def time_steps(step,
+               device,
+               warmup: int,
+               repeats: int,
+               iters: int,
+               clock=time.perf_counter) -> list:
     """Seconds per step of each timed repeat."""
     for _ in range(warmup):
         step()
     synchronize(device)
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         for _ in range(iters):
             step()
         synchronize(device)
-        times.append((time.perf_counter() - start) / iters)
+        times.append((clock() - start) / iters)
     return times
 
 
@@ -95,6 +106,8 @@ def benchmark_one(entry: dict, args) -> list:
     results = []
     if device.type == 'cuda':
         torch.cuda.reset_peak_memory_stats(device)
+    clock = time.process_time if args.clock == 'process' else \
+        time.perf_counter
 
     if 'infer' in args.mode:
         net = TensorForward(model).eval()
@@ -104,7 +117,7 @@ def benchmark_one(entry: dict, args) -> list:
                 net(inputs)
 
         times = time_steps(infer_step, device, args.warmup, args.repeats,
-                           args.iters)
+                           args.iters, clock)
         results.append(_result(entry, args, 'infer', times, device))
 
     if 'train' in args.mode:
@@ -121,7 +134,7 @@ def benchmark_one(entry: dict, args) -> list:
             optimizer.zero_grad(set_to_none=True)
 
         times = time_steps(train_step, device, args.warmup, args.repeats,
-                           args.iters)
+                           args.iters, clock)
         results.append(_result(entry, args, 'train', times, device))
     return results
 
@@ -138,6 +151,7 @@ def _result(entry, args, mode, times, device) -> dict:
         device_name=(torch.cuda.get_device_name(device)
                      if device.type == 'cuda' else 'cpu'),
         dtype=args.dtype,
+        clock=args.clock,
         median_s=median,
         samples_per_s=entry['batch'] / median,
         repeats_s=times)
@@ -173,7 +187,7 @@ def main():
     header = f'{"name":34s} {"mode":5s} {"batch":>5s} {"ms/step":>9s} ' \
              f'{"samples/s":>10s}'
     print(f'device: {results[0]["device_name"]}  dtype: {args.dtype}  '
-          f'threads: {torch.get_num_threads()}')
+          f'threads: {torch.get_num_threads()}  clock: {args.clock}')
     print(header)
     for r in results:
         fps = f' {r["frames_per_s"]:10.1f} frames/s' \

@@ -79,4 +79,18 @@ PRESETS = {
             batch=1,
             frames_per_sample=36),
     ],
+    # W3 over TSM at the sizes of Table 1/6 (TSM-R50, 224x224, 8 and 16
+    # frames; the recipe's clips per GPU: 8 and 6). Measures the W3 modules
+    # and the feature refinement; stage 2 (MFR) adds a teacher forward to
+    # the training step.
+    'w3': [
+        dict(
+            name=f'{name} {frames}x224x224',
+            config=f'configs/w3/{prefix}_imagenet-pretrained-r50_'
+            f'8xb{batch}-1x1x{frames}-50e_sthv1-rgb.py',
+            shape=(1, frames, 3, 224, 224),
+            batch=batch,
+            frames_per_sample=frames) for frames, batch in ((8, 8), (16, 6))
+        for name, prefix in (('TSM-R50', 'tsm'), ('TSM-R50+W3', 'w3'))
+    ],
 }

@@ -1,8 +1,11 @@
 # Copyright (c) mmvb contributors. All rights reserved.
-"""Optimizer wrappers."""
+"""Optimizer wrapper constructors (registered into mmaction's registry)."""
 from .autocast_optim_wrapper import AutocastOptimWrapper
 from .pcgrad_optim_wrapper import PCGradOptimWrapper, project_conflicting
+from .tsm_heads_optim_wrapper_constructor import \
+    TSMHeadsOptimWrapperConstructor
 
 __all__ = [
-    'AutocastOptimWrapper', 'PCGradOptimWrapper', 'project_conflicting'
+    'AutocastOptimWrapper', 'PCGradOptimWrapper',
+    'TSMHeadsOptimWrapperConstructor', 'project_conflicting'
 ]

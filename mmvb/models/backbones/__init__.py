@@ -1,10 +1,14 @@
 # Copyright (c) mmvb contributors. All rights reserved.
-"""Registered backbones."""
+"""Backbones (registered into ``mmaction.registry.MODELS``)."""
 from .ast import AudioSpectrogramTransformer
 from .bcve import BCVEncoder, BCVEncoderLayer, count_parameters
 from .datar import DeformableAudioTransformer, DeformableBlock
+from .resnet_tsm_w3 import (AttentionBasicBlock, AttentionBottleneck,
+                            ResNetTSMW3)
 
 __all__ = [
+    'AttentionBasicBlock', 'AttentionBottleneck',
     'AudioSpectrogramTransformer', 'BCVEncoder', 'BCVEncoderLayer',
-    'DeformableAudioTransformer', 'DeformableBlock', 'count_parameters'
+    'DeformableAudioTransformer', 'DeformableBlock', 'ResNetTSMW3',
+    'count_parameters'
 ]

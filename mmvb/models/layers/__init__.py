@@ -2,7 +2,9 @@
 """``nn.Module`` blocks used inside backbones and heads."""
 from .adapters import (ADAPTER_TYPES, AdaptFormerAdapter, LoRAQKV,
                        SpatialInductiveAdapter, TaskAwareAdapter)
+from .attention_maps import collect_attention_maps, record_attention_map
 from .bimamba import BiMamba
+from .cbam import CBAM
 from .deformable_attention import (AudioOffsetGenerator,
                                    ChannelsFirstLayerNorm,
                                    DeformableAudioAttention, reference_points)
@@ -12,13 +14,15 @@ from .query_interaction import QueryInteraction
 from .satpm import (DynamicDifferenceExtractor, FineGrainedMotionEncoder,
                     SATPMBlock, central_difference, temporal_regroup,
                     temporal_split)
+from .w3_attention import W3Attention
 
 __all__ = [
     'ADAPTER_TYPES', 'AdaptFormerAdapter', 'AudioOffsetGenerator', 'BiMamba',
-    'ChannelsFirstLayerNorm', 'DeformableAudioAttention', 'DynamicConv',
-    'DynamicDifferenceExtractor', 'FineGrainedMotionEncoder',
+    'CBAM', 'ChannelsFirstLayerNorm', 'DeformableAudioAttention',
+    'DynamicConv', 'DynamicDifferenceExtractor', 'FineGrainedMotionEncoder',
     'InputPerturbation', 'LearnableInputAdaptor', 'LoRAQKV',
     'QueryInteraction', 'SATPMBlock', 'SpatialInductiveAdapter',
-    'TaskAwareAdapter', 'central_difference', 'reference_points',
+    'TaskAwareAdapter', 'W3Attention', 'central_difference',
+    'collect_attention_maps', 'record_attention_map', 'reference_points',
     'temporal_regroup', 'temporal_split'
 ]

@@ -1,5 +1,6 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Recognizers (registered into ``mmaction.registry.MODELS``)."""
 from .dualscope_recognizer import DualScopeRecognizer, frame_features
+from .mfr_recognizer2d import MFRRecognizer2D
 
-__all__ = ['DualScopeRecognizer', 'frame_features']
+__all__ = ['DualScopeRecognizer', 'MFRRecognizer2D', 'frame_features']

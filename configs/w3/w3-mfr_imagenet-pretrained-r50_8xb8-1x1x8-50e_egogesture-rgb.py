@@ -1,0 +1,9 @@
+# W3 stage 2 (MFR) on EgoGesture, 8 frames.
+# Paper: Table 3, 93.9 (val) / 94.3 (test) top-1.
+_base_ = ['./w3_imagenet-pretrained-r50_8xb8-1x1x8-50e_egogesture-rgb.py']
+
+model = dict(
+    type='MFRRecognizer2D',
+    teacher_checkpoint='work_dirs/'
+    'w3_imagenet-pretrained-r50_8xb8-1x1x8-50e_egogesture-rgb/epoch_50.pth',
+    mfr_loss=dict(type='FeatureMimicLoss', mode='l2', loss_weight=0.01))

@@ -1,0 +1,6 @@
+# Table 5 ablation, stage 1: W3 without temporal reasoning
+# (no 1D / 3D temporal convolutions).
+# Something-Something V1, 16 frames. Stage 2: the matching `-mfr` config.
+_base_ = ['./w3_imagenet-pretrained-r50_8xb6-1x1x16-50e_sthv1-rgb.py']
+
+model = dict(backbone=dict(attention_cfg=dict(with_temporal=False)))

@@ -1,0 +1,182 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+"""W3 (what-where-when) video attention."""
+import torch
+from mmaction.registry import MODELS
+from mmaction.utils import ConfigType, OptConfigType
+from mmcv.cnn import build_activation_layer
+from mmengine.model import BaseModule
+from mmengine.model.weight_init import kaiming_init
+from torch import Tensor, nn
+
+from .attention_maps import record_attention_map
+from .cbam import channel_descriptor, channel_mlp, spatial_descriptor
+
+
+@MODELS.register_module()
+class W3Attention(BaseModule):
+    """What-Where-When video attention.
+
+    `Knowing What, Where and When to Look: Efficient Video Action Modeling
+    with Attention <https://arxiv.org/abs/2004.01278>`_ (Perez-Rua et al.,
+    2020), Sec. 3.1-3.2. The input ``F`` is a frame-level feature map
+    ``[N * T, C, H, W]`` whose ``T = num_segments`` frames of a clip are
+    contiguous (the TSM layout). Two sub-modules are applied in sequence
+    (Eq. 2): ``F^c = M^c * F`` then ``F^s = M^s * F^c``.
+
+    * Channel-temporal attention (what, when; Eq. 3-4)::
+
+        M^c-frm = sigmoid(mlp(avgpool_hw(F)) + mlp(maxpool_hw(F)))  # [NT, C]
+        M^c = sigmoid(tconv2(act(tconv1(M^c-frm over T))))  # 1D, kernel 3
+
+    * Spatio-temporal attention (where, when; Eq. 5-6)::
+
+        M^s-frm = sigmoid(conv7x7([mean_c(F^c), max_c(F^c)]))  # [NT, 1, H, W]
+        M^s = sigmoid(conv3d_2(act(conv3d_1(M^s-frm over T))))  # 3x3x3
+
+    ``mlp`` is shared by both poolings, ``C -> C / r -> C``. ``M^s`` is
+    handed to :func:`~mmvb.models.layers.record_attention_map` (attention
+    guided feature refinement, Eq. 7-8, and visualisation).
+
+    Choices the paper leaves open (defaults and alternatives):
+
+    * ``temporal_conv='dense'``: the two 1D convolutions map ``C`` to ``C``
+      channels (they mix channels). This is the reading that reproduces the
+      paper's FLOPs (TSM-R50 33 -> 33.5 G at 8 frames, 65 -> 67.1 G at 16;
+      mmvb counts 33.9 G / 67.7 G, see ``configs/w3/README.md``); it adds
+      ``6 C^2`` parameters per block (about 120 M for R50).
+      ``'depthwise'`` convolves each channel's time series on its own
+      (``groups=C``; negligible FLOPs and parameters).
+    * An activation (``act_cfg``) sits between the two temporal
+      convolutions of each sub-module (without it they would collapse into
+      one wider linear filter); the 3D network has ``st_channels`` hidden
+      channels.
+
+    The ablation switches of the paper's Table 5 are ``with_spatial=False``
+    ("w/o SA": channel-temporal attention only) and ``with_temporal=False``
+    ("w/o TA": no temporal reasoning, i.e. ``M^c = M^c-frm`` and
+    ``M^s = M^s-frm``).
+
+    Args:
+        in_channels (int): Channels ``C`` of the input.
+        num_segments (int): Frames ``T`` per clip. Defaults to 8.
+        reduction (int): Reduction ratio ``r`` of the channel MLP.
+            Defaults to 16.
+        temporal_kernel (int): Kernel ``K_c-vid`` of the 1D temporal
+            convolutions. Defaults to 3.
+        temporal_conv (str): ``'dense'`` or ``'depthwise'`` (see above).
+            Defaults to ``'dense'``.
+        spatial_kernel (int): Kernel of the frame-level spatial
+            convolution. Defaults to 7.
+        st_kernel (int): Kernel of the two 3D convolutions. Defaults to 3.
+        st_channels (int): Hidden channels of the 3D network.
+            Defaults to 8.
+        with_spatial (bool): Apply spatio-temporal attention.
+            Defaults to True.
+        with_temporal (bool): Apply the temporal reasoning of both
+            sub-modules. Defaults to True.
+        act_cfg (dict): Activation inside the MLP and between the temporal
+            convolutions. Defaults to ``dict(type='ReLU')``.
+        init_cfg (dict, optional): Unused; see :meth:`init_weights`.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 num_segments: int = 8,
+                 reduction: int = 16,
+                 temporal_kernel: int = 3,
+                 temporal_conv: str = 'dense',
+                 spatial_kernel: int = 7,
+                 st_kernel: int = 3,
+                 st_channels: int = 8,
+                 with_spatial: bool = True,
+                 with_temporal: bool = True,
+                 act_cfg: ConfigType = dict(type='ReLU'),
+                 init_cfg: OptConfigType = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if num_segments < 1 or in_channels < 1 or reduction < 1:
+            raise ValueError('in_channels, num_segments and reduction must '
+                             f'be positive, got {in_channels}, '
+                             f'{num_segments} and {reduction}')
+        if temporal_conv not in ('dense', 'depthwise'):
+            raise ValueError("temporal_conv must be 'dense' or 'depthwise', "
+                             f'got {temporal_conv!r}')
+        self.in_channels = in_channels
+        self.num_segments = num_segments
+        self.with_spatial = with_spatial
+        self.with_temporal = with_temporal
+
+        # what (+ when): theta_c-frm and theta_c-vid
+        self.channel_mlp = channel_mlp(in_channels, reduction, act_cfg)
+        if with_temporal:
+            groups = in_channels if temporal_conv == 'depthwise' else 1
+            pad = temporal_kernel // 2
+            self.channel_temporal = nn.Sequential(
+                nn.Conv1d(
+                    in_channels,
+                    in_channels,
+                    temporal_kernel,
+                    padding=pad,
+                    groups=groups), build_activation_layer(act_cfg),
+                nn.Conv1d(
+                    in_channels,
+                    in_channels,
+                    temporal_kernel,
+                    padding=pad,
+                    groups=groups))
+        # where (+ when): theta_s-frm and theta_s-vid
+        if with_spatial:
+            self.spatial_conv = nn.Conv2d(
+                2, 1, spatial_kernel, padding=spatial_kernel // 2)
+            if with_temporal:
+                pad = st_kernel // 2
+                self.spatial_temporal = nn.Sequential(
+                    nn.Conv3d(1, st_channels, st_kernel, padding=pad),
+                    build_activation_layer(act_cfg),
+                    nn.Conv3d(st_channels, 1, st_kernel, padding=pad))
+
+    def init_weights(self) -> None:
+        """Kaiming-normal convolutions (fan-out, ReLU gain), zero biases."""
+        for m in self.modules():
+            if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Conv3d)):
+                kaiming_init(m, mode='fan_out', nonlinearity='relu')
+
+    def channel_attention(self, x: Tensor) -> Tensor:
+        """``M^c`` (Eq. 3-4): ``[N * T, C, 1, 1]`` in ``(0, 1)``."""
+        mask = torch.sigmoid(channel_descriptor(self.channel_mlp, x))
+        if self.with_temporal:
+            t = self.num_segments
+            # [N * T, C, 1, 1] -> [N, C, T]
+            seq = mask.view(-1, t, self.in_channels).transpose(1, 2)
+            seq = torch.sigmoid(self.channel_temporal(seq))
+            mask = seq.transpose(1, 2).reshape(mask.shape)
+        return mask
+
+    def spatial_attention(self, x: Tensor) -> Tensor:
+        """``M^s`` (Eq. 5-6): ``[N * T, 1, H, W]`` in ``(0, 1)``."""
+        mask = torch.sigmoid(self.spatial_conv(spatial_descriptor(x)))
+        if self.with_temporal:
+            t = self.num_segments
+            h, w = mask.shape[-2:]
+            # [N * T, 1, H, W] -> [N, 1, T, H, W]
+            vol = mask.view(-1, 1, t, h, w)
+            vol = torch.sigmoid(self.spatial_temporal(vol))
+            mask = vol.reshape(mask.shape)
+        return mask
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Attend ``x`` ``[N * T, C, H, W]``; returns the same shape."""
+        if x.dim() != 4 or x.size(1) != self.in_channels:
+            raise ValueError(
+                f'W3Attention expects [N * T, {self.in_channels}, H, W] '
+                f'features, got shape {tuple(x.shape)}')
+        if x.size(0) % self.num_segments:
+            raise ValueError(
+                f'W3Attention: the batch dimension {x.size(0)} is not a '
+                f'multiple of num_segments={self.num_segments} (the '
+                'frames of each clip must be contiguous: [N * T, C, H, W])')
+        x = x * self.channel_attention(x)
+        if self.with_spatial:
+            mask = self.spatial_attention(x)
+            record_attention_map(self, mask)
+            x = x * mask
+        return x

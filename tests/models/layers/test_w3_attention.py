@@ -1,0 +1,270 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+"""W3 attention (Eq. 2-6) on hand-checkable inputs."""
+import pytest
+import torch
+import torch.nn.functional as F
+from mmaction.registry import MODELS
+from torch import nn
+
+from mmvb.models.layers import W3Attention, collect_attention_maps
+
+N, T, C, H, W = 2, 4, 8, 5, 6
+
+
+def _w3(**kwargs):
+    cfg = dict(type='W3Attention', in_channels=C, num_segments=T)
+    cfg.update(kwargs)
+    module = MODELS.build(cfg)
+    assert isinstance(module, W3Attention)
+    module.init_weights()
+    return module.eval()
+
+
+def _set_identity_mlp(module):
+    """MLP with r = 1 made the identity on non-negative inputs (ReLU)."""
+    with torch.no_grad():
+        for conv in (module.channel_mlp[0], module.channel_mlp[2]):
+            conv.weight.copy_(torch.eye(C).view(C, C, 1, 1))
+            conv.bias.zero_()
+
+
+def _set_centre_spatial(module):
+    """7x7 convolution that copies the channel-mean map (tap at the
+    centre), so ``M^s-frm = sigmoid(mean_c)``."""
+    with torch.no_grad():
+        module.spatial_conv.weight.zero_()
+        module.spatial_conv.weight[0, 0, 3, 3] = 1.0
+        module.spatial_conv.bias.zero_()
+
+
+def test_shapes_range_and_recording():
+    torch.manual_seed(0)
+    module = _w3()
+    x = torch.randn(N * T, C, H, W)
+    with collect_attention_maps() as maps:
+        y = module(x)
+    assert y.shape == x.shape
+    assert len(maps) == 1 and maps[0][0] is module
+    mask = maps[0][1]
+    assert mask.shape == (N * T, 1, H, W)
+    assert bool((mask > 0).all() and (mask < 1).all())
+    mc = module.channel_attention(x)
+    assert mc.shape == (N * T, C, 1, 1)
+    assert bool((mc > 0).all() and (mc < 1).all())
+    # Eq. 2: F^s = M^s * (M^c * F), with M^s computed from F^c.
+    fc = x * mc
+    torch.testing.assert_close(mask, module.spatial_attention(fc))
+    torch.testing.assert_close(y, fc * mask)
+    # nothing is recorded outside a collector, nothing is kept on the module
+    module(x)
+    assert not any(isinstance(v, torch.Tensor) for v in vars(module).values())
+
+
+def test_channel_frame_attention_eq3():
+    """No temporal reasoning: M^c = sigmoid(mlp(avg) + mlp(max))."""
+    module = _w3(reduction=1, with_temporal=False, with_spatial=False)
+    _set_identity_mlp(module)
+    x = torch.randn(N * T, C, H, W)
+    avg = x.mean((2, 3))
+    mx = x.amax((2, 3))
+    expected = torch.sigmoid(avg.clamp(min=0) + mx.clamp(min=0))
+    torch.testing.assert_close(
+        module.channel_attention(x), expected.view(N * T, C, 1, 1))
+    torch.testing.assert_close(module(x), x * expected.view(N * T, C, 1, 1))
+
+
+def test_channel_temporal_attention_eq4():
+    """Two 1D temporal convolutions (kernel 3) over M^c-frm, then sigmoid.
+
+    First conv: identity tap; second conv: takes the previous frame
+    (zero padding at t = 0), so M^c[t] = sigmoid(relu(M^c-frm[t - 1])).
+    """
+    module = _w3(reduction=1, with_spatial=False)
+    _set_identity_mlp(module)
+    conv1, conv2 = module.channel_temporal[0], module.channel_temporal[2]
+    with torch.no_grad():
+        for conv in (conv1, conv2):
+            conv.weight.zero_()
+            conv.bias.zero_()
+        for c in range(C):
+            conv1.weight[c, c, 1] = 1.0  # same frame
+            conv2.weight[c, c, 0] = 1.0  # previous frame
+    x = torch.randn(N * T, C, H, W)
+    frm = torch.sigmoid(x.mean((2, 3)).clamp(min=0) +
+                        x.amax((2, 3)).clamp(min=0)).view(N, T, C)
+    prev = torch.cat((torch.zeros(N, 1, C), frm[:, :-1]), dim=1)
+    expected = torch.sigmoid(prev).reshape(N * T, C, 1, 1)
+    torch.testing.assert_close(module.channel_attention(x), expected)
+
+
+def test_spatial_frame_attention_eq5():
+    module = _w3(with_temporal=False)
+    _set_centre_spatial(module)
+    x = torch.randn(N * T, C, H, W)
+    expected = torch.sigmoid(x.mean(1, keepdim=True))
+    torch.testing.assert_close(module.spatial_attention(x), expected)
+
+
+def test_spatio_temporal_attention_eq6():
+    """Two 3x3x3 convolutions over the stacked frame maps: first copies
+    (centre tap) into hidden channel 0, second takes the next frame."""
+    module = _w3(st_channels=2)
+    _set_centre_spatial(module)
+    conv1, conv2 = module.spatial_temporal[0], module.spatial_temporal[2]
+    with torch.no_grad():
+        for conv in (conv1, conv2):
+            conv.weight.zero_()
+            conv.bias.zero_()
+        conv1.weight[0, 0, 1, 1, 1] = 1.0
+        conv2.weight[0, 0, 2, 1, 1] = 1.0  # t + 1
+    x = torch.randn(N * T, C, H, W)
+    frm = torch.sigmoid(x.mean(1)).view(N, T, H, W)
+    nxt = torch.cat((frm[:, 1:], torch.zeros(N, 1, H, W)), dim=1)
+    expected = torch.sigmoid(nxt).reshape(N * T, 1, H, W)
+    torch.testing.assert_close(module.spatial_attention(x), expected)
+
+
+@pytest.mark.parametrize('with_temporal', [True, False])
+def test_temporal_receptive_field(with_temporal):
+    """A change in frame t of clip 0 reaches frames t-2..t+2 through two
+    kernel-3 layers (only frame t without temporal reasoning) and never
+    another clip."""
+    torch.manual_seed(0)
+    module = _w3(with_temporal=with_temporal)
+    x = torch.randn(N * T, C, H, W)
+    x2 = x.clone()
+    x2[1] += 5 * torch.randn(C, H, W)  # clip 0, frame 1
+    diff = (module(x) - module(x2)).abs().flatten(1).amax(1).view(N, T)
+    assert bool((diff[1] == 0).all())  # other clip untouched
+    changed = (diff[0] > 0).tolist()
+    if with_temporal:
+        assert changed == [True, True, True, True]  # |t - 1| <= 2
+    else:
+        assert changed == [False, True, False, False]
+
+
+def test_temporal_span_is_two_frames_each_side():
+    torch.manual_seed(0)
+    t = 8
+    module = MODELS.build(
+        dict(type='W3Attention', in_channels=C, num_segments=t))
+    module.init_weights()
+    x = torch.randn(t, C, H, W)
+    x2 = x.clone()
+    x2[0] += 5 * torch.randn(C, H, W)
+    diff = (module(x) - module(x2)).abs().flatten(1).amax(1)
+    assert (diff > 0).tolist() == [True] * 3 + [False] * 5
+
+
+def test_switches_and_parameters():
+    dense = _w3(reduction=2)
+    assert dense.channel_temporal[0].weight.shape == (C, C, 3)
+    dw = _w3(reduction=2, temporal_conv='depthwise')
+    assert dw.channel_temporal[0].weight.shape == (C, 1, 3)
+    no_sa = _w3(with_spatial=False)
+    assert not hasattr(no_sa, 'spatial_conv')
+    no_ta = _w3(with_temporal=False)
+    assert not hasattr(no_ta, 'channel_temporal')
+    assert not hasattr(no_ta, 'spatial_temporal')
+    x = torch.randn(N * T, C, H, W)
+    with collect_attention_maps() as maps:
+        no_sa(x)
+    assert maps == []
+    with pytest.raises(ValueError, match='temporal_conv'):
+        W3Attention(C, T, temporal_conv='full')
+
+
+def test_bad_inputs_raise_clear_errors():
+    module = _w3()
+    with pytest.raises(ValueError, match='multiple of num_segments'):
+        module(torch.randn(N * T + 1, C, H, W))
+    with pytest.raises(ValueError, match=r'\[N \* T, 8, H, W\]'):
+        module(torch.randn(N * T, C + 1, H, W))
+    with pytest.raises(ValueError, match='got shape'):
+        module(torch.randn(N, T, C, H, W))
+    with pytest.raises(ValueError, match='positive'):
+        W3Attention(C, 0)
+
+
+def test_depthwise_keeps_channels_apart():
+    """With depthwise temporal convolutions channel c's temporal mask only
+    depends on channel c's frame descriptors."""
+    torch.manual_seed(0)
+    module = _w3(reduction=1, temporal_conv='depthwise', with_spatial=False)
+    _set_identity_mlp(module)
+    x = torch.randn(N * T, C, H, W)
+    x2 = x.clone()
+    x2[:, 3] += 3.0
+    diff = (module.channel_attention(x) -
+            module.channel_attention(x2)).abs().amax((0, 2, 3))
+    assert (diff > 0).tolist() == [c == 3 for c in range(C)]
+
+
+def test_init_weights_and_gradients():
+    module = _w3()
+    for m in module.modules():
+        if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Conv3d)):
+            assert bool((m.bias == 0).all())
+            assert m.weight.abs().sum() > 0
+    module.train()
+    x = torch.randn(N * T, C, H, W, requires_grad=True)
+    module(x).sum().backward()
+    for name, p in module.named_parameters():
+        assert p.grad is not None and torch.isfinite(p.grad).all(), name
+    assert x.grad is not None
+
+
+def test_matches_reference_implementation():
+    """Against a direct transcription of Eq. 2-6 with random weights."""
+    torch.manual_seed(0)
+    module = _w3(reduction=2)
+    x = torch.randn(N * T, C, H, W)
+
+    def mlp(d):
+        h = F.relu(F.conv2d(d, module.channel_mlp[0].weight,
+                            module.channel_mlp[0].bias))
+        return F.conv2d(h, module.channel_mlp[2].weight,
+                        module.channel_mlp[2].bias)
+
+    frm = torch.sigmoid(
+        mlp(x.mean((2, 3), keepdim=True)) +
+        mlp(x.amax((2, 3), keepdim=True))).view(N, T, C).permute(0, 2, 1)
+    c1, c2 = module.channel_temporal[0], module.channel_temporal[2]
+    mc = torch.sigmoid(
+        F.conv1d(
+            F.relu(F.conv1d(frm, c1.weight, c1.bias, padding=1)),
+            c2.weight,
+            c2.bias,
+            padding=1))
+    fc = x * mc.permute(0, 2, 1).reshape(N * T, C, 1, 1)
+    desc = torch.cat((fc.mean(1, keepdim=True), fc.amax(1, keepdim=True)), 1)
+    sfrm = torch.sigmoid(
+        F.conv2d(desc, module.spatial_conv.weight, module.spatial_conv.bias,
+                 padding=3)).view(N, T, H, W).unsqueeze(1)
+    s1, s2 = module.spatial_temporal[0], module.spatial_temporal[2]
+    ms = torch.sigmoid(
+        F.conv3d(
+            F.relu(F.conv3d(sfrm, s1.weight, s1.bias, padding=1)),
+            s2.weight,
+            s2.bias,
+            padding=1))
+    expected = fc * ms.squeeze(1).reshape(N * T, 1, H, W)
+    torch.testing.assert_close(module(x), expected)
+
+
+def test_defaults_are_the_papers():
+    """r = 16 (Sec. 3.1, as CBAM), K_c-vid = 3 with two 1D layers (Eq. 4),
+    a 7x7 frame-level spatial convolution (Eq. 5) and two 3x3x3
+    convolutions (Eq. 6), both sub-modules on."""
+    module = W3Attention(64)
+    assert module.num_segments == 8
+    assert module.channel_mlp[0].out_channels == 64 // 16
+    convs1d = [m for m in module.channel_temporal if isinstance(m, nn.Conv1d)]
+    assert [c.kernel_size for c in convs1d] == [(3, ), (3, )]
+    assert module.spatial_conv.kernel_size == (7, 7)
+    assert module.spatial_conv.in_channels == 2  # [avg, max] (Eq. 5)
+    convs3d = [
+        m for m in module.spatial_temporal if isinstance(m, nn.Conv3d)
+    ]
+    assert [c.kernel_size for c in convs3d] == [(3, 3, 3), (3, 3, 3)]
+    assert module.with_spatial and module.with_temporal

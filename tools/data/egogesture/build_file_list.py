@@ -1,0 +1,129 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+"""EgoGesture (official release) -> MMAction2 rawframe lists with offsets.
+
+Reads the official layout::
+
+    <images_dir>/Subject01/Scene1/Color/rgb1/000001.jpg ...
+    <labels_dir>/subject01/Scene1/Group1.csv    "class,start,end" per row
+
+(the ``labels-final-revised1`` folder; class ids 1..83 and 1-based,
+inclusive frame numbers; folder and file names are matched
+case-insensitively) and writes one line per gesture segment::
+
+    egogesture_{train,val,test}_list_rawframes.txt
+        "Subject01/Scene1/Color/rgb1 <start - 1> <end - start + 1> <class - 1>"
+
+for ``RawframeDataset(with_offset=True, filename_tmpl='{:06}.jpg')``.
+Subjects are split as in the dataset paper (30 train, 10 val, 10 test).
+Segments whose frames are missing are skipped (and counted).
+
+Example::
+
+    python tools/data/egogesture/build_file_list.py \
+        data/egogesture/images data/egogesture/labels-final-revised1 \
+        data/egogesture
+"""
+import argparse
+import csv
+import os
+import os.path as osp
+import re
+
+from tqdm import tqdm
+
+from mmvb.datasets import count_frames, write_list
+
+SPLIT_SUBJECTS = dict(
+    train=(3, 4, 5, 6, 8, 10, 15, 16, 17, 20, 21, 22, 23, 25, 26, 27, 30, 32,
+           36, 38, 39, 40, 42, 43, 44, 45, 46, 48, 49, 50),
+    val=(1, 7, 12, 13, 24, 29, 33, 34, 35, 37),
+    test=(2, 9, 11, 14, 18, 19, 28, 31, 41, 47))
+_CSV = re.compile(r'^group(\d+)\.csv$', re.IGNORECASE)
+_SUBJECT = re.compile(r'^subject(\d+)$', re.IGNORECASE)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('images_dir', help='folder of Subject01, ...')
+    parser.add_argument('labels_dir', help='labels-final-revised1 folder')
+    parser.add_argument('out_dir', help='where the lists are written')
+    parser.add_argument(
+        '--no-progress', action='store_true', help='hide progress bars')
+    return parser.parse_args()
+
+
+def _listdir(path):
+    return sorted(os.listdir(path)) if osp.isdir(path) else []
+
+
+def _find(parent, name):
+    """The entry of ``parent`` named ``name`` up to letter case."""
+    for entry in _listdir(parent):
+        if entry.lower() == name.lower():
+            return entry
+    return None
+
+
+def label_files(labels_dir):
+    """``(subject, scene, group, csv path)`` of every label file."""
+    for subject in _listdir(labels_dir):
+        match = _SUBJECT.match(subject)
+        if not match:
+            continue
+        for scene in _listdir(osp.join(labels_dir, subject)):
+            scene_dir = osp.join(labels_dir, subject, scene)
+            for name in _listdir(scene_dir):
+                group = _CSV.match(name)
+                if group:
+                    yield (int(match.group(1)), scene, int(group.group(1)),
+                           osp.join(scene_dir, name))
+
+
+def convert(images_dir, labels_dir, out_dir, progress=True):
+    """Write the lists; returns ``{split: (written, skipped)}``."""
+    split_of = {s: split for split, subjects in SPLIT_SUBJECTS.items()
+                for s in subjects}
+    lines = {split: [] for split in SPLIT_SUBJECTS}
+    skipped = {split: 0 for split in SPLIT_SUBJECTS}
+    files = list(label_files(labels_dir))
+    for subject, scene, group, path in tqdm(
+            files, desc='egogesture label files', disable=not progress):
+        split = split_of.get(subject)
+        if split is None:
+            continue
+        subject_dir = _find(images_dir, f'Subject{subject:02d}')
+        rel = None
+        if subject_dir is not None:
+            scene_dir = _find(osp.join(images_dir, subject_dir), scene)
+            if scene_dir is not None:
+                rel = osp.join(subject_dir, scene_dir, 'Color',
+                               f'rgb{group}')
+        num_frames = count_frames(osp.join(images_dir, rel)) if rel else 0
+        with open(path) as f:
+            rows = [r for r in csv.reader(f) if len(r) >= 3 and r[0].strip()]
+        for label, start, end in ((int(float(r[0])), int(float(r[1])),
+                                   int(float(r[2]))) for r in rows):
+            if rel is None or end > num_frames or start < 1 or end < start:
+                skipped[split] += 1
+                continue
+            lines[split].append(
+                f'{rel} {start - 1} {end - start + 1} {label - 1}')
+    summary = {}
+    for split, split_lines in lines.items():
+        write_list(
+            osp.join(out_dir, f'egogesture_{split}_list_rawframes.txt'),
+            split_lines)
+        summary[split] = (len(split_lines), skipped[split])
+    return summary
+
+
+def main():
+    args = parse_args()
+    summary = convert(args.images_dir, args.labels_dir, args.out_dir,
+                      not args.no_progress)
+    for split, (written, skipped) in summary.items():
+        print(f'{split}: {written} segments written, {skipped} skipped')
+
+
+if __name__ == '__main__':
+    main()
