@@ -1,11 +1,12 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Heads (registered into ``mmaction.registry.MODELS``)."""
+from .crcd_head import CRCDHead
 from .dualscope_head import DualScopeHead
 from .instblink_head import InstBlinkHead, InstBlinkStage
-from .sbcd_heads import CRCDHead, IRDDHead, boxes_to_rois, crop_regions
+from .irdd_head import IRDDHead
 from .verb_noun_head import VerbNounHead
 
 __all__ = [
     'CRCDHead', 'DualScopeHead', 'IRDDHead', 'InstBlinkHead', 'InstBlinkStage',
-    'VerbNounHead', 'boxes_to_rois', 'crop_regions'
+    'VerbNounHead'
 ]

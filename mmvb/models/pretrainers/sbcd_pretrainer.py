@@ -7,7 +7,7 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModel
 from torch import Tensor
 
-from ..heads.sbcd_heads import crop_regions
+from mmvb.ops import crop_regions
 
 
 @MODELS.register_module()

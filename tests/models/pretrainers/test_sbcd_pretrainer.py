@@ -7,7 +7,7 @@ from mmengine.logging import MessageHub
 from mmengine.registry import DefaultScope
 
 from mmvb.engine import PCGradOptimWrapper
-from mmvb.models.heads import crop_regions
+from mmvb.ops import crop_regions
 
 TINY = dict(embed_dims=32, num_layers=2, num_heads=2, feedforward_channels=64)
 

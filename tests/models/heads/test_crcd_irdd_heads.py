@@ -4,8 +4,8 @@ import torch
 import torch.nn.functional as F
 from mmengine.registry import DefaultScope
 
-from mmvb.models.heads import CRCDHead, IRDDHead, boxes_to_rois, crop_regions
-from mmvb.ops import roi_align_pytorch
+from mmvb.models.heads import CRCDHead, IRDDHead
+from mmvb.ops import boxes_to_rois, crop_regions, roi_align_pytorch
 
 
 @pytest.fixture(autouse=True)
