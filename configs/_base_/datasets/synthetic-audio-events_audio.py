@@ -1,6 +1,6 @@
 # Synthetic audio-event set (mmvb.datasets.synthetic.audio_events): 1 s
 # 16 kHz wav clips of six event kinds. Generate it with:
-#   python tools/data/synthetic/generate.py audio_events \
+#   python tools/data/synthetic/generate.py audio-events \
 #       data/synthetic/audio_events --num-train 480 --num-val 120
 # Features: 64 log-mel bins (Kaldi fbank, AST settings otherwise), 96 frames;
 # mean/std from tools/data/audio/fbank_stats.py on the training clips. The

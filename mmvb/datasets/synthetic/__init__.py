@@ -18,7 +18,7 @@ from .video_io import (split_seeds, write_av_clip, write_lines,
                        write_rawframes, write_video)
 
 GENERATORS = {
-    'audio_events': generate_audio_event_dataset,
+    'audio-events': generate_audio_event_dataset,
     'driver': generate_driver_dataset,
     'driver-regions': generate_driver_regions_dataset,
     'motion': generate_motion_dataset,

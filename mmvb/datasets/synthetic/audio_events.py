@@ -166,7 +166,7 @@ def generate_audio_event_dataset(out_dir: str,
     with open(osp.join(out_dir, 'meta.json'), 'w') as f:
         json.dump(
             dict(
-                generator='audio_events',
+                generator='audio-events',
                 num_train=num_train,
                 num_val=num_val,
                 duration=duration,
