@@ -47,6 +47,12 @@ Shims:
    mmvb's own configs do not use ``mmaction::`` paths, so MMAction2's
    ``tools/train.py`` (which reads the config before importing mmvb) works
    on them either way.
+6. ``mmaction2 1.2.0``'s ``ColorJitter.adjust_hue`` adds a possibly
+   negative Python ``int`` to a ``uint8`` array; numpy >= 2 (NEP 50) raises
+   ``OverflowError`` instead of promoting to a wider type as numpy 1 did.
+   The hue channel is shifted in ``int16`` (numpy 1's result for negative
+   offsets, and without numpy 1's ``uint8`` wrap-around for large positive
+   ones). *Remove when* MMAction2 computes the hue shift in a wider type.
 """
 import functools
 import importlib.abc
@@ -362,6 +368,26 @@ def _patch_package_utils() -> None:
 
 
 # ---------------------------------------------------------------------------
+# 6. ``ColorJitter.adjust_hue`` under numpy >= 2
+# ---------------------------------------------------------------------------
+def _adjust_hue(img, factor: float):
+    """MMAction2's ``ColorJitter.adjust_hue`` with the shift in int16."""
+    import cv2
+    import numpy as np
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
+    offset = int(factor * 255)
+    hsv[..., 0] = (hsv[..., 0].astype(np.int16) + offset) % 180
+    img = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
+    return img.astype(np.float32)
+
+
+def _patch_color_jitter() -> None:
+    from mmaction.datasets.transforms.processing import ColorJitter
+    ColorJitter.adjust_hue = staticmethod(_adjust_hue)
+
+
+# ---------------------------------------------------------------------------
 def _install_finder(finder_cls: type) -> None:
     if not any(isinstance(f, finder_cls) for f in sys.meta_path):
         sys.meta_path.insert(0, finder_cls())
@@ -378,6 +404,7 @@ def apply_compat_patches() -> None:
     _patch_init_dist()
     _patch_cpu_ddp()
     _patch_package_utils()
+    _patch_color_jitter()
     _APPLIED = True
 
 
