@@ -1,0 +1,5 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+"""Localizers (registered into ``mmaction.registry.MODELS``)."""
+from .bmvit import BMViTLocalizer
+
+__all__ = ['BMViTLocalizer']
