@@ -1,5 +1,6 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Metrics (registered into ``mmaction.registry.METRICS``)."""
+from .frame_map_metric import AVAFrameMAPMetric, TubeFrameMAPMetric
 from .verb_noun_action_metric import VerbNounActionMetric
 
-__all__ = ['VerbNounActionMetric']
+__all__ = ['AVAFrameMAPMetric', 'TubeFrameMAPMetric', 'VerbNounActionMetric']
