@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from mmaction.datasets.transforms import Resize
+from mmaction.datasets.transforms import Resize, SampleAVAFrames
 from mmengine.config import Config
 from mmengine.runner import save_checkpoint
 
@@ -20,16 +20,20 @@ from mmvb.datasets.synthetic import (AVA_SYNTHETIC_CLASSES, render_ava_video,
 from mmvb.testing import get_config_path
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-SYNTHETIC = ('bmvit/bmvit_mvit-tiny-nopool_1xb8-8x2x1-20e_'
+SYNTHETIC = ('bmvit/bmvit_mvit-tiny-nopool_1xb8-8x2x1-25e_'
              'synthetic-ava-rgb-96px.py')
 
 
-def test_clip_indices_match_sample_ava_frames():
-    # SampleAVAFrames(clip_len=4, frame_interval=2, test_mode=True) around
-    # index 5 of a 8-frame video: 1, 3, 5, 7; near the end it clamps.
+@pytest.mark.parametrize('key', [0, 3, 5, 7])
+def test_clip_indices_match_sample_ava_frames(key):
+    """Same frames as SampleAVAFrames(test_mode=True) on a video of 8
+    frames (fps 1, timestamps = frame index, frames counted from 0)."""
+    sample = SampleAVAFrames(clip_len=4, frame_interval=2, test_mode=True)
+    ref = sample(
+        dict(fps=1, timestamp=key, timestamp_start=0, start_index=0,
+             total_frames=8))['frame_inds']
+    assert clip_indices(key, 8, 4, 2).tolist() == ref.tolist()
     assert clip_indices(5, 8, 4, 2).tolist() == [1, 3, 5, 7]
-    assert clip_indices(7, 8, 4, 2).tolist() == [3, 5, 7, 7]
-    assert clip_indices(0, 8, 4, 2).tolist() == [0, 0, 0, 2]
 
 
 @pytest.mark.parametrize('scale, keep_ratio', [((96, 96), False),
@@ -67,9 +71,9 @@ def test_inference_localizer_boxes_in_frame_pixels(tiny_model_files):
     assert len(results) == 2
     height, width = frames[0].shape[:2]
     boxes = results[0].bboxes
-    assert boxes.shape == (288, 4)  # 2 x 12 x 12 token pairs
+    assert boxes.shape == (144, 4)  # C+T: 12 x 12 token pairs
     assert boxes[:, 2].max() <= width and boxes[:, 3].max() <= height
-    assert results[0].scores.shape == (288, len(AVA_SYNTHETIC_CLASSES) + 1)
+    assert results[0].scores.shape == (144, len(AVA_SYNTHETIC_CLASSES) + 1)
 
     drawn = draw_detections(frames[4], results[0][:2], {1: 'stand'}, topk=2)
     assert drawn.shape == frames[4].shape
