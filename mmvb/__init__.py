@@ -6,11 +6,18 @@ Importing ``mmvb`` applies the compatibility shims of
 registries (``mmaction.registry``), so configs keep
 ``default_scope='mmaction'`` and load mmvb through ``custom_imports``.
 """
-import mmcv
-import mmengine
-from mmengine.utils import digit_version
+import warnings
 
-from .version import __version__, version_info
+# mmcv-lite has no compiled ops; mmvb never uses this one, so the warning
+# that mmcv prints when mmaction2 imports its transformer bricks is noise.
+warnings.filterwarnings(
+    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+
+import mmcv  # noqa: E402
+import mmengine  # noqa: E402
+from mmengine.utils import digit_version  # noqa: E402
+
+from .version import __version__, version_info  # noqa: E402
 
 mmcv_minimum_version = '2.0.0'
 mmcv_maximum_version = '2.2.0'

@@ -1,6 +1,101 @@
 # Copyright (c) mmvb contributors. All rights reserved.
-"""Import mmvb before any test module imports mmaction: ``import mmvb``
-applies the compatibility shims of :mod:`mmvb.utils.compat` (e.g. the
-``localizers/drn`` package missing from the mmaction2 1.2.0 wheel, without
-which ``import mmaction.models`` fails)."""
+"""Shared fixtures: the repository root, a tool runner and tiny data.
+
+mmvb is imported first: ``import mmvb`` applies the compatibility shims of
+:mod:`mmvb.utils.compat` before any test module imports mmaction."""
+import os
+import os.path as osp
+import socket
+import subprocess
+import sys
+
+import pytest
+
 import mmvb  # noqa: F401
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+TINY_CFG = osp.join(REPO_ROOT, 'tests', 'data', 'configs',
+                    'tsn-r18-stage1_tiny_synthetic-motion.py')
+
+
+def tool_env(**extra) -> dict:
+    """Environment for a subprocess: this checkout first on the path,
+    one OpenMP thread per process (tests run several at once)."""
+    env = dict(os.environ)
+    env['PYTHONPATH'] = os.pathsep.join(
+        [REPO_ROOT] + [p for p in [env.get('PYTHONPATH')] if p])
+    env.setdefault('OMP_NUM_THREADS', '1')
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def free_port() -> int:
+    """A TCP port that is free right now (for torch.distributed)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def run_tool(args, cwd=None, env=None, check=True, timeout=600):
+    """Run ``python <args>`` (or a shell script) from the repository root.
+
+    Returns:
+        subprocess.CompletedProcess: with ``stdout``+``stderr`` in
+        ``output``.
+    """
+    if args[0].endswith('.sh'):
+        cmd = ['bash'] + list(args)
+    else:
+        cmd = [sys.executable] + list(args)
+    proc = subprocess.run(
+        cmd,
+        cwd=cwd or REPO_ROOT,
+        env=env or tool_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout)
+    proc.output = proc.stdout
+    if check and proc.returncode != 0:
+        raise AssertionError(f'{" ".join(cmd)} failed ({proc.returncode}):\n'
+                             f'{proc.output[-6000:]}')
+    return proc
+
+
+@pytest.fixture(scope='session')
+def repo_root():
+    """The checkout under test."""
+    return REPO_ROOT
+
+
+@pytest.fixture(name='tool_env', scope='session')
+def tool_env_fixture():
+    """:func:`tool_env` as a fixture."""
+    return tool_env
+
+
+@pytest.fixture(name='run_tool', scope='session')
+def run_tool_fixture():
+    """:func:`run_tool` as a fixture."""
+    return run_tool
+
+
+@pytest.fixture(name='free_port')
+def free_port_fixture():
+    """:func:`free_port` as a fixture (a fresh port per test)."""
+    return free_port()
+
+
+@pytest.fixture(scope='session')
+def tiny_cfg():
+    """Path of the tiny tool-test config."""
+    return TINY_CFG
+
+
+@pytest.fixture(scope='session')
+def motion_data(tmp_path_factory):
+    """A tiny temporal-order set: 16 train / 8 val clips of 16 frames."""
+    from mmvb.datasets.synthetic import generate_motion_dataset
+    root = str(tmp_path_factory.mktemp('motion'))
+    generate_motion_dataset(root, num_train=16, num_val=8, progress=False)
+    return root

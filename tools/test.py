@@ -4,6 +4,7 @@
 Same command-line interface as MMAction2's ``tools/test.py``.
 """
 import argparse
+import json
 import os
 import os.path as osp
 
@@ -101,7 +102,11 @@ def main():
         runner = Runner.from_cfg(cfg)
     else:
         runner = RUNNERS.build(cfg)
-    runner.test()
+    metrics = runner.test()
+    if metrics:
+        print('Test metrics: ' + json.dumps(
+            {k: round(float(v), 4)
+             for k, v in metrics.items()}, sort_keys=True))
 
 
 if __name__ == '__main__':

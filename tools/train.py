@@ -7,6 +7,7 @@ import argparse
 import os
 import os.path as osp
 
+import torch
 from mmaction.registry import RUNNERS
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
@@ -83,11 +84,18 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
     if args.amp:
         optim_wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
-        assert optim_wrapper in ['OptimWrapper', 'AmpOptimWrapper'], \
-            '`--amp` is not supported for the custom optimizer wrapper ' \
+        assert optim_wrapper in [
+            'OptimWrapper', 'AmpOptimWrapper', 'AutocastOptimWrapper'
+        ], '`--amp` is not supported for the custom optimizer wrapper ' \
             f'type `{optim_wrapper}`; set its AMP option in the config.'
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        if torch.cuda.is_available():
+            cfg.optim_wrapper.type = 'AmpOptimWrapper'
+            cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        else:
+            # mmengine's AmpOptimWrapper needs a GPU; bfloat16 autocast
+            # needs no loss scaling.
+            cfg.optim_wrapper.type = 'AutocastOptimWrapper'
+            cfg.optim_wrapper.setdefault('dtype', 'bfloat16')
 
     if args.resume == 'auto':
         cfg.resume = True

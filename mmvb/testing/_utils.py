@@ -168,13 +168,25 @@ def _num_classes(model_cfg) -> int:
 
 
 def _label_samples(model_cfg, batch_size: int) -> list:
+    """Ground truth for ``batch_size`` samples: a class index, or
+    ``[verb, noun]`` for heads with ``num_verbs``/``num_nouns``
+    (:class:`mmvb.models.VerbNounHead`)."""
+    head = model_cfg.get('cls_head') or {}
+    if 'num_verbs' in head:
+        return [
+            ActionDataSample().set_gt_label(
+                [i % head['num_verbs'], i % head['num_nouns']])
+            for i in range(batch_size)
+        ]
     return [
         ActionDataSample().set_gt_label(i % _num_classes(model_cfg))
         for i in range(batch_size)
     ]
 
 
-def _shape(input_shape, batch_size: int, default: Sequence[int]) -> tuple:
+def batch_shape(input_shape, batch_size: int,
+                default: Sequence[int]) -> tuple:
+    """``input_shape`` (or ``default``) with its batch entry replaced."""
     shape = tuple(input_shape) if input_shape is not None else tuple(default)
     return (batch_size, ) + shape[1:]
 
@@ -186,14 +198,38 @@ def _recognizer2d_inputs(model_cfg, batch_size: int = 1, input_shape=None):
     backbone = model_cfg.get('backbone') or {}
     num_segs = int(
         backbone.get('num_segments', head.get('num_segments', 4)) or 4)
-    shape = _shape(input_shape, batch_size, (1, num_segs, 3, 64, 64))
+    shape = batch_shape(input_shape, batch_size, (1, num_segs, 3, 64, 64))
     return torch.rand(*shape), _label_samples(model_cfg, batch_size)
 
 
 @register_demo_inputs('Recognizer3D')
 def _recognizer3d_inputs(model_cfg, batch_size: int = 1, input_shape=None):
     """``[B, 1, 3, 8, 64, 64]`` clips (the preprocessed NCTHW layout)."""
-    shape = _shape(input_shape, batch_size, (1, 1, 3, 8, 64, 64))
+    shape = batch_shape(input_shape, batch_size, (1, 1, 3, 8, 64, 64))
+    return torch.rand(*shape), _label_samples(model_cfg, batch_size)
+
+
+@register_demo_inputs('RecognizerAudio')
+def _recognizer_audio_inputs(model_cfg, batch_size: int = 1,
+                             input_shape=None):
+    """``[B, 1, 1, F, T]`` spectrograms (one clip, frequency as height);
+    64 x 128 by default (the audio backbones take any size)."""
+    shape = batch_shape(input_shape, batch_size, (1, 1, 1, 64, 128))
+    return torch.randn(*shape), _label_samples(model_cfg, batch_size)
+
+
+@register_demo_inputs('DualScopeRecognizer')
+def _dualscope_inputs(model_cfg, batch_size: int = 1, input_shape=None):
+    """Frames ``[B, 1, 3, T, H, W]`` when the model has a frame encoder,
+    else cached features ``[B, 1, T, C]`` (``C`` = the head's
+    ``in_channels``); ``input_shape`` chooses explicitly by its length."""
+    if input_shape is None:
+        if model_cfg.get('backbone') is not None:
+            input_shape = (1, 1, 3, 4, 32, 32)
+        else:
+            in_channels = int(model_cfg['cls_head']['in_channels'])
+            input_shape = (1, 1, 8, in_channels)
+    shape = batch_shape(input_shape, batch_size, input_shape)
     return torch.rand(*shape), _label_samples(model_cfg, batch_size)
 
 
@@ -207,7 +243,7 @@ def _localizer_inputs(model_cfg, batch_size: int = 1, input_shape=None):
     backbone = model_cfg.get('backbone') or {}
     head = model_cfg.get('head') or {}
     frames = int(backbone.get('temporal_size', 16))
-    shape = _shape(input_shape, batch_size, (1, 3, frames, 64, 64))
+    shape = batch_shape(input_shape, batch_size, (1, 3, frames, 64, 64))
     height, width = shape[-2:]
     num_classes = int(head.get('num_classes', 81))
     gen = torch.Generator().manual_seed(0)

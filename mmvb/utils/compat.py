@@ -47,7 +47,20 @@ Shims:
    mmvb's own configs do not use ``mmaction::`` paths, so MMAction2's
    ``tools/train.py`` (which reads the config before importing mmvb) works
    on them either way.
-6. ``mmaction2 1.2.0``'s ``ColorJitter.adjust_hue`` adds a possibly
+6. mmaction2's ``BaseHead.loss_by_feat`` computes its logged accuracies with
+   numpy, which has no bfloat16, so every mmaction head crashes under
+   bfloat16 autocast (``--amp`` on CPU, or ``AmpOptimWrapper(dtype=
+   'bfloat16')`` on GPU). bfloat16 scores are cast to float32 before it;
+   the loss itself is unchanged (``CrossEntropyLoss`` upcasts under
+   autocast anyway). *Remove when* mmaction2 casts before ``.numpy()``.
+7. mmaction2's video transforms read the file into memory and hand the
+   decoder a buffer, so an unreadable video fails with e.g. "Error reading
+   23 bytes..." and no file name. ``BaseActionDataset.prepare_data`` (the
+   pipeline call of every mmaction2 and mmvb dataset) adds a note naming the
+   sample's file, its index and the annotation file to any error; the
+   exception type and traceback are unchanged. *Remove when* mmaction2's
+   loading errors name the file.
+8. ``mmaction2 1.2.0``'s ``ColorJitter.adjust_hue`` adds a possibly
    negative Python ``int`` to a ``uint8`` array; numpy >= 2 (NEP 50) raises
    ``OverflowError`` instead of promoting to a wider type as numpy 1 did.
    The hue channel is shifted in ``int16`` (numpy 1's result for negative
@@ -368,7 +381,67 @@ def _patch_package_utils() -> None:
 
 
 # ---------------------------------------------------------------------------
-# 6. ``ColorJitter.adjust_hue`` under numpy >= 2
+# 6. bfloat16 scores in mmaction2's ``BaseHead.loss_by_feat``
+# ---------------------------------------------------------------------------
+def _patch_head_bf16() -> None:
+    from mmaction.models.heads.base import BaseHead
+    loss_by_feat = BaseHead.loss_by_feat
+    if getattr(loss_by_feat, '__mmvb_patched__', False):
+        return
+
+    @functools.wraps(loss_by_feat)
+    def wrapper(self, cls_scores, *args, **kwargs):
+        if isinstance(cls_scores, torch.Tensor) and \
+                cls_scores.dtype == torch.bfloat16:
+            cls_scores = cls_scores.float()
+        return loss_by_feat(self, cls_scores, *args, **kwargs)
+
+    wrapper.__mmvb_patched__ = True
+    BaseHead.loss_by_feat = wrapper
+
+
+# ---------------------------------------------------------------------------
+# 7. loading errors that do not name the file
+# ---------------------------------------------------------------------------
+_FILE_KEYS = ('filename', 'frame_dir', 'audio_path', 'img_path')
+
+
+def add_error_context(error: BaseException, context: str) -> None:
+    """Attach ``context`` to ``error`` (shown under its message)."""
+    if hasattr(error, 'add_note'):  # Python >= 3.11
+        error.add_note(context)
+    elif error.args and isinstance(error.args[0], str):
+        error.args = (f'{error.args[0]}\n{context}', ) + error.args[1:]
+
+
+def _patch_dataset_errors() -> None:
+    from mmaction.datasets.base import BaseActionDataset
+    prepare_data = BaseActionDataset.prepare_data
+    if getattr(prepare_data, '__mmvb_patched__', False):
+        return
+
+    @functools.wraps(prepare_data)
+    def wrapper(self, idx):
+        try:
+            return prepare_data(self, idx)
+        except Exception as error:
+            try:
+                info = self.get_data_info(idx)
+                files = [str(info[k]) for k in _FILE_KEYS if k in info]
+            except Exception:
+                files = []
+            what = f' ({", ".join(files)})' if files else ''
+            add_error_context(
+                error, f'while loading sample {idx}{what} of '
+                f'{type(self).__name__} from {self.ann_file}')
+            raise
+
+    wrapper.__mmvb_patched__ = True
+    BaseActionDataset.prepare_data = wrapper
+
+
+# ---------------------------------------------------------------------------
+# 8. ``ColorJitter.adjust_hue`` under numpy >= 2
 # ---------------------------------------------------------------------------
 def _adjust_hue(img, factor: float):
     """MMAction2's ``ColorJitter.adjust_hue`` with the shift in int16."""
@@ -404,6 +477,8 @@ def apply_compat_patches() -> None:
     _patch_init_dist()
     _patch_cpu_ddp()
     _patch_package_utils()
+    _patch_head_bf16()
+    _patch_dataset_errors()
     _patch_color_jitter()
     _APPLIED = True
 

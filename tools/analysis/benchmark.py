@@ -141,6 +141,9 @@ def _result(entry, args, mode, times, device) -> dict:
         median_s=median,
         samples_per_s=entry['batch'] / median,
         repeats_s=times)
+    if 'frames_per_sample' in entry:
+        out['frames_per_s'] = out['samples_per_s'] * entry[
+            'frames_per_sample']
     if device.type == 'cuda':
         out['peak_mem_gib'] = torch.cuda.max_memory_allocated(device) / 2**30
     return out
@@ -173,8 +176,10 @@ def main():
           f'threads: {torch.get_num_threads()}')
     print(header)
     for r in results:
+        fps = f' {r["frames_per_s"]:10.1f} frames/s' \
+            if 'frames_per_s' in r else ''
         print(f'{r["name"][:34]:34s} {r["mode"]:5s} {r["batch"]:5d} '
-              f'{r["median_s"] * 1e3:9.1f} {r["samples_per_s"]:10.2f}')
+              f'{r["median_s"] * 1e3:9.1f} {r["samples_per_s"]:10.2f}{fps}')
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(results, f, indent=2)

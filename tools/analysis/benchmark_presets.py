@@ -3,9 +3,12 @@
 
 Each entry: ``config`` (path from the repository root), ``shape`` (input in
 the layout after the data preprocessor; its batch entry is replaced by the
-entry's ``batch``), ``batch`` and a short ``name``. Methods add their sets
-here (paper configs at paper input sizes).
+entry's ``batch``), ``batch`` and a short ``name``; optionally
+``frames_per_sample`` (frames per input sample, to report frames/s). Methods
+add their sets here (paper configs at paper input sizes).
 """
+_DUALSCOPE = 'configs/dualscope/dualscope_vit-large-p14-clip-pre'
+
 
 PRESETS = {
     # The `make demo` model at its training size and at the paper size.
@@ -52,5 +55,46 @@ PRESETS = {
             'synthetic-ava-rgb-96px.py',
             shape=(1, 3, 8, 96, 96),
             batch=8),
+    ],
+    # DATAR (the paper default, DAT-B layout) vs the AST baseline on AST's
+    # 128 x 1024 log-mel input (configs/datar/README.md).
+    'datar': [
+        dict(
+            name='DATAR-B 128x1024',
+            config='configs/datar/'
+            'datar_dat-b-in1k-pre_8xb12-50e_vggsound-audio.py',
+            shape=(1, 1, 1, 128, 1024),
+            batch=8),
+        dict(
+            name='AST-B s10 128x1024',
+            config='configs/datar/'
+            'ast_deit-b-in1k-pre_8xb12-50e_vggsound-audio.py',
+            shape=(1, 1, 1, 128, 1024),
+            batch=8),
+    ],
+    # DualScope: the temporal scope + classifier on cached CLIP ViT-L/14
+    # features of 16-frame clips (clips/s; the fast path with a frozen
+    # encoder), the whole model end to end from 16 frames of 224 x 224
+    # (clips/s and frames/s, Table 3's FPS), and the synthetic CPU model.
+    'dualscope': [
+        dict(
+            name='DualScope temporal scope 16x1024',
+            config=f'{_DUALSCOPE}-feat_1xb32-16x1x1-100e_aide-rgb.py',
+            shape=(1, 1, 16, 1024),
+            batch=32,
+            frames_per_sample=16),
+        dict(
+            name='DualScope e2e ViT-L/14 16x224',
+            config=f'{_DUALSCOPE}_1xb8-16x1x1-100e_aide-rgb.py',
+            shape=(1, 1, 3, 16, 224, 224),
+            batch=1,
+            frames_per_sample=16),
+        dict(
+            name='DualScope synthetic R18-tiny 16x32',
+            config='configs/dualscope/'
+            'dualscope_r18-tiny_1xb16-16x1x1-20e_synthetic-driver-rgb.py',
+            shape=(1, 1, 3, 16, 32, 32),
+            batch=16,
+            frames_per_sample=16),
     ],
 }

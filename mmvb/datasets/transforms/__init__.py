@@ -1,5 +1,14 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Data transforms (registered into ``mmaction.registry.TRANSFORMS``)."""
+from .audio import (CachedFbank, FormatFbankShape, KaldiFbank, LoadAudio,
+                    NormalizeFbank, PadCropFbank, SpecAugment, WaveformMixup)
 from .box_jitter import GTBoxJitter
+from .driver_loading import DecodeDriverClip, LoadClipFeatures, SampleAllFrames
+from .region_formatting import PackRegionInputs
 
-__all__ = ['GTBoxJitter']
+__all__ = [
+    'CachedFbank', 'DecodeDriverClip', 'FormatFbankShape', 'GTBoxJitter',
+    'KaldiFbank', 'LoadAudio', 'LoadClipFeatures', 'NormalizeFbank',
+    'PackRegionInputs', 'PadCropFbank', 'SampleAllFrames', 'SpecAugment',
+    'WaveformMixup'
+]

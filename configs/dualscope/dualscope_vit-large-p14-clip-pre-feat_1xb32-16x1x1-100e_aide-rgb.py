@@ -1,0 +1,25 @@
+# DualScope on AIDE (in-car view; official 65/15/20 split): frozen CLIP
+# ViT-L/14 features cached by tools/dualscope/extract_features.py, 16-frame
+# clips, fold 0. Data: tools/data/aide/README.md.
+_base_ = [
+    '../_base_/models/dualscope_vit-large-p14.py',
+    '../_base_/datasets/ddar_features.py',
+    '../_base_/schedules/dualscope_adamw-cosine-100e.py',
+    '../_base_/default_runtime.py'
+]
+
+data_root = 'data/aide'
+ann_file = f'{data_root}/annotations.json'
+feature_root = 'data/features/aide_vit-large-p14-clip'
+
+model = dict(cls_head=dict(num_classes=7))
+
+dataset = dict(
+    ann_file=ann_file,
+    data_prefix=dict(video=data_root),
+    feature_root=feature_root)
+train_dataloader = dict(dataset=dataset)
+val_dataloader = dict(dataset=dataset)
+test_dataloader = dict(dataset=dataset)
+feature_extraction = dict(
+    dataset=dict(ann_file=ann_file, data_prefix=dict(video=data_root)))

@@ -1,0 +1,9 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+"""Model utilities (checkpoint converters)."""
+from .ckpt_convert import (ConversionReport, adapt_pos_embed, dat_to_datar,
+                           unwrap_state_dict, vit_to_ast)
+
+__all__ = [
+    'ConversionReport', 'adapt_pos_embed', 'dat_to_datar',
+    'unwrap_state_dict', 'vit_to_ast'
+]

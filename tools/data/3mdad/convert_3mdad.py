@@ -1,0 +1,120 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+"""Convert 3MDAD (Jegham et al., Signal Processing: Image Communication
+2020) to mmvb's driver-activity annotations (daytime, side-view RGB).
+
+Layout read: the daytime RGB frames, one folder per driver and action
+(``S<n>`` and ``A<n>``, letter case and separators free) somewhere below a
+folder whose path matches ``--view-pattern`` (the side camera; default
+``side``)::
+
+    ROOT/.../<Side view RGB>/S1/A1/*.jpg
+    ROOT/.../<Side view RGB>/S1/A2/*.jpg ...
+
+Example::
+
+    python tools/data/3mdad/convert_3mdad.py data/3mdad/day \
+        data/3mdad/annotations.json --view-pattern side
+
+Each driver/action folder is one clip (``--clip-frames`` cuts it into
+windows of consecutive frames instead). Neither the papers reporting on
+3MDAD (MIFI, DualScope) nor the dataset publish a split, so the protocol
+here is ours: ``--num-folds`` driver-out folds, every driver tested once
+(validation = test).
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import re
+
+from tqdm import tqdm
+
+from mmvb.datasets import (dump_driver_annotations, list_images,
+                           make_subject_folds, natural_key, window_clips)
+
+CLASSES = ('safe_driving', 'doing_hair_and_makeup', 'adjusting_radio',
+           'gps_operating', 'writing_message_right_hand',
+           'writing_message_left_hand', 'talking_phone_right_hand',
+           'talking_phone_left_hand', 'having_picture',
+           'talking_to_passenger', 'singing_or_dancing',
+           'fatigue_and_somnolence', 'drinking_right_hand',
+           'drinking_left_hand', 'reaching_behind', 'smoking')
+SUBJECT = re.compile(r'^s(?:ubject)?[\s_-]*0*(\d+)$', re.IGNORECASE)
+ACTION = re.compile(r'^a(?:ction)?[\s_-]*0*(\d+)$', re.IGNORECASE)
+
+
+def convert(root: str,
+            out_file: str,
+            view_pattern: str = 'side',
+            clip_frames: int = 0,
+            num_folds: int = 5,
+            progress: bool = True) -> dict:
+    view = re.compile(view_pattern, re.IGNORECASE) if view_pattern else None
+    leaves = []
+    for dirpath, _, _ in os.walk(root):
+        rel = osp.relpath(dirpath, root)
+        parts = rel.split(os.sep)
+        subj = [SUBJECT.match(p) for p in parts]
+        act = [ACTION.match(p) for p in parts]
+        if not any(subj) or not act[-1]:
+            continue
+        if view is not None and not view.search(rel):
+            continue
+        subject = [m for m in subj if m][-1].group(1)
+        leaves.append((rel, subject, int(act[-1].group(1))))
+    data_list = []
+    for rel, subject, action in tqdm(
+            sorted(leaves, key=lambda x: natural_key(x[0])),
+            desc='3mdad',
+            disable=not progress):
+        if not 1 <= action <= len(CLASSES):
+            continue
+        frames = list_images(osp.join(root, rel))
+        windows = window_clips(
+            len(frames), clip_frames, min_frames=max(1, clip_frames // 2))
+        for k, (start, length) in enumerate(windows):
+            data_list.append(
+                dict(
+                    id=f'3mdad_s{subject}_a{action}_{k:03d}',
+                    subject=subject,
+                    label=action - 1,
+                    source='frames',
+                    path=rel,
+                    frames=frames[start:start + length]))
+    folds = make_subject_folds([d['subject'] for d in data_list], num_folds)
+    return dump_driver_annotations(
+        out_file,
+        '3MDAD',
+        CLASSES,
+        data_list,
+        folds,
+        protocol=f'driver-out CV, {num_folds} folds (ours; no published '
+        'split)',
+        view_pattern=view_pattern)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('root', help='the 3MDAD daytime RGB folder')
+    parser.add_argument('out_file', help='annotation JSON to write')
+    parser.add_argument(
+        '--view-pattern',
+        default='side',
+        help='regex a frame folder path must match (\'\' for any)')
+    parser.add_argument(
+        '--clip-frames',
+        type=int,
+        default=0,
+        help='consecutive frames per clip (0: one clip per folder)')
+    parser.add_argument('--num-folds', type=int, default=5)
+    parser.add_argument('--no-progress', action='store_true')
+    args = parser.parse_args()
+    print(
+        json.dumps(
+            convert(args.root, args.out_file, args.view_pattern,
+                    args.clip_frames, args.num_folds, not args.no_progress),
+            indent=2))
+
+
+if __name__ == '__main__':
+    main()
