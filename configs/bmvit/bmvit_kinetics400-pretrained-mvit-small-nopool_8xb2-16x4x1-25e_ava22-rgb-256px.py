@@ -50,7 +50,7 @@ model = dict(
         std=[57.375, 57.375, 57.375],
         format_shape='NCTHW'))
 
-dataset_type = 'AVADataset'
+dataset_type = 'CheckedAVADataset'  # AVADataset + row checks
 data_root = 'data/ava/rawframes'
 anno_root = 'data/ava/annotations'
 ann_file_train = f'{anno_root}/ava_train_v2.2.csv'

@@ -56,7 +56,7 @@ model = dict(
         std=[64.0, 64.0, 64.0],
         format_shape='NCTHW'))
 
-dataset_type = 'AVADataset'
+dataset_type = 'CheckedAVADataset'  # AVADataset + row checks
 dataset_common = dict(
     type=dataset_type,
     data_prefix=dict(img=f'{data_root}/rawframes'),

@@ -7,6 +7,8 @@ from .action_tube_dataset import ActionTubeDataset
 from .audio_io import (audio_info, build_clip_list, extract_audio, index_files,
                        load_audio, prepare_clips, resample, write_audio)
 from .audio_mix_dataset import AudioMixDataset
+from .checked_ava_dataset import (CheckedAVADataset, check_ava_csv,
+                                  check_ava_exclude_file)
 from .dripe import DriPEDataset
 from .driver_activity import (DriverActivityDataset, dump_driver_annotations,
                               list_images, make_subject_folds, natural_key,
@@ -20,7 +22,8 @@ from .transforms import (CachedFbank, DecodeDriverClip, FormatFbankShape,
                          SampleAllFrames, SpecAugment, WaveformMixup)
 
 __all__ = [
-    'ActionTubeDataset', 'AudioMixDataset', 'CachedFbank',
+    'ActionTubeDataset', 'CheckedAVADataset', 'check_ava_csv',
+    'check_ava_exclude_file', 'AudioMixDataset', 'CachedFbank',
     'DecodeDriverClip', 'DriPEDataset', 'DriverActivityDataset',
     'EpicKitchensAudioDataset', 'FormatFbankShape', 'GTBoxJitter',
     'KaldiFbank', 'LoadAudio', 'LoadClipFeatures', 'NormalizeFbank',

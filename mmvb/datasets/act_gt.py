@@ -43,9 +43,44 @@ def load_act_gt(path: str) -> dict:
 
     Returns:
         dict: See the module docstring.
+
+    Raises:
+        KeyError: A key of :data:`ACT_GT_KEYS` is missing (names the file).
+        ValueError: A tube that is not an ``[n, 5]`` array, or a label
+            outside ``labels``, naming the file, video, label and tube.
     """
     with open(path, 'rb') as f:
-        return pickle.load(f, encoding='latin1')
+        gt = pickle.load(f, encoding='latin1')
+    check_act_gt(gt, path)
+    return gt
+
+
+def check_act_gt(gt: dict, path: str = '<ACT ground truth>') -> None:
+    """Check the structure of a loaded ACT pickle (see
+    :func:`load_act_gt`); errors name ``path`` and the offending key."""
+    if not isinstance(gt, dict):
+        raise ValueError(f'{path}: an ACT ground-truth pickle holds a dict, '
+                         f'got {type(gt).__name__}')
+    missing = [k for k in ACT_GT_KEYS if k not in gt]
+    if missing:
+        raise KeyError(f'{path}: not an ACT ground-truth pickle: missing '
+                       f'keys {missing}')
+    num_labels = len(gt['labels'])
+    for video, tubes in gt['gttubes'].items():
+        where = f'{path}: gttubes[{_text(video)!r}]'
+        if _text(video) not in {_text(v) for v in gt['nframes']}:
+            raise ValueError(f'{where}: video missing from nframes')
+        for label, label_tubes in tubes.items():
+            if not 0 <= int(label) < num_labels:
+                raise ValueError(f'{where}: label {label} outside [0, '
+                                 f'{num_labels}) (labels has {num_labels} '
+                                 'names)')
+            for i, tube in enumerate(label_tubes):
+                shape = np.shape(tube)
+                if len(shape) != 2 or shape[1] != 5:
+                    raise ValueError(
+                        f'{where}[{label}][{i}]: a tube is an [n, 5] array '
+                        f'of (frame, x1, y1, x2, y2), got shape {shape}')
 
 
 def _text(value) -> str:
@@ -68,9 +103,7 @@ def clean_act_gt(gt: dict) -> Dict:
         dict: The cleaned annotations plus ``stats`` (counts of what was
         dropped or clipped).
     """
-    missing = [k for k in ACT_GT_KEYS if k not in gt]
-    if missing:
-        raise KeyError(f'not an ACT ground-truth pickle: missing {missing}')
+    check_act_gt(gt)
     stats = dict(rows_out_of_range=0, boxes_clipped=0, rows_empty=0,
                  tubes_dropped=0)
     nframes = {_text(v): int(n) for v, n in gt['nframes'].items()}

@@ -31,7 +31,7 @@ def test_config_classes_and_pipelines(rel):
     expected = [n for k, n in DATASET_CLASSES.items() if k in rel]
     assert [head.num_classes] == expected
     dataset = cfg.train_dataloader.dataset
-    if dataset.type == 'AVADataset':
+    if dataset.type == 'CheckedAVADataset':
         assert dataset.get('num_classes', 81) == head.num_classes
     with DefaultScope.overwrite_default_scope('mmaction'):
         for loader in ('train_dataloader', 'val_dataloader',

@@ -202,3 +202,26 @@ def test_convert_ucf101_24_checks_frames(tmp_path):
     with pytest.raises(FileNotFoundError, match='missing frames'):
         _convert('ucf101_24', root)
     assert _convert('ucf101_24', root, '--skip-frame-check')['num_videos'] == 3
+
+
+@pytest.mark.parametrize('damage, error, words', [
+    (lambda gt: gt.pop('nframes'), KeyError, "missing keys ['nframes']"),
+    (lambda gt: gt['gttubes']['Run/v_run_01'].update(
+        {0: [np.zeros((3, 4), np.float32)]}), ValueError,
+     "gttubes['Run/v_run_01'][0][0]: a tube is an [n, 5] array"),
+    (lambda gt: gt['gttubes']['Run/v_run_01'].update(
+        {7: [np.zeros((3, 5), np.float32)]}), ValueError,
+     "gttubes['Run/v_run_01']: label 7 outside [0, 2)"),
+    (lambda gt: gt['nframes'].pop('Run/v_run_02'), ValueError,
+     "gttubes['Run/v_run_02']: video missing from nframes"),
+])
+def test_bad_pickle_names_file_and_key(jhmdb, tmp_path, damage, error,
+                                       words):
+    gt = load_act_gt(osp.join(jhmdb, 'JHMDB-GT.pkl'))
+    damage(gt)
+    path = str(tmp_path / 'bad.pkl')
+    with open(path, 'wb') as f:
+        pickle.dump(gt, f)
+    with pytest.raises(error) as info:
+        load_act_gt(path)
+    assert path in str(info.value) and words in str(info.value)
