@@ -24,8 +24,8 @@ demo: install
 		--work-dir $(DEMO_WORK)/test
 
 lint: install
-	$(VPY) -m flake8 mmvb tools tests configs setup.py
-	$(VPY) -m isort --check-only --diff mmvb tools tests setup.py
+	$(VPY) -m flake8 mmvb tools tests configs demo setup.py
+	$(VPY) -m isort --check-only --diff mmvb tools tests demo setup.py
 
 test: lint
 	PYTHONPATH=$(CURDIR) $(VPY) -m pytest tests $(PYTEST_ARGS)

@@ -1,11 +1,14 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Metrics (registered into ``mmaction.registry.METRICS``)."""
 from .functional import (ClipLinker, blink_intervals, evaluate_mpeblink,
-                         hust_lebw_scores, tracks_to_results)
-from .metrics import HUSTLEBWMetric, MPEblinkMetric, VerbNounActionMetric
+                         frame_average_precision, hust_lebw_scores, mean_ap,
+                         tracks_to_results)
+from .metrics import (AVAFrameMAPMetric, HUSTLEBWMetric, MPEblinkMetric,
+                      TubeFrameMAPMetric, VerbNounActionMetric)
 
 __all__ = [
-    'ClipLinker', 'blink_intervals', 'evaluate_mpeblink', 'hust_lebw_scores',
-    'tracks_to_results', 'HUSTLEBWMetric', 'MPEblinkMetric',
-    'VerbNounActionMetric'
+    'AVAFrameMAPMetric', 'ClipLinker', 'HUSTLEBWMetric', 'MPEblinkMetric',
+    'TubeFrameMAPMetric', 'VerbNounActionMetric', 'blink_intervals',
+    'evaluate_mpeblink', 'frame_average_precision', 'hust_lebw_scores',
+    'mean_ap', 'tracks_to_results'
 ]

@@ -195,8 +195,7 @@ def _label_samples(model_cfg, batch_size: int) -> list:
     ]
 
 
-def batch_shape(input_shape, batch_size: int,
-                default: Sequence[int]) -> tuple:
+def batch_shape(input_shape, batch_size: int, default: Sequence[int]) -> tuple:
     """``input_shape`` (or ``default``) with its batch entry replaced."""
     shape = tuple(input_shape) if input_shape is not None else tuple(default)
     return (batch_size, ) + shape[1:]
@@ -221,8 +220,7 @@ def _recognizer3d_inputs(model_cfg, batch_size: int = 1, input_shape=None):
 
 
 @register_demo_inputs('RecognizerAudio')
-def _recognizer_audio_inputs(model_cfg, batch_size: int = 1,
-                             input_shape=None):
+def _recognizer_audio_inputs(model_cfg, batch_size: int = 1, input_shape=None):
     """``[B, 1, 1, F, T]`` spectrograms (one clip, frequency as height);
     64 x 128 by default (the audio backbones take any size)."""
     shape = batch_shape(input_shape, batch_size, (1, 1, 1, 64, 128))
@@ -269,3 +267,35 @@ def _instblink_inputs(model_cfg, batch_size: int = 1, input_shape=None):
             ids=torch.tensor([1, 2]))
         samples.append(sample)
     return torch.rand(*shape) * 255, samples
+
+
+@register_demo_inputs('BMViTLocalizer')
+def _localizer_inputs(model_cfg, batch_size: int = 1, input_shape=None):
+    """``[B, 3, T, 64, 64]`` clips (the preprocessed NCTHW layout, ``T``
+    from the backbone's ``temporal_size``) with one or two actors per
+    sample: ``gt_instances.bboxes`` in input pixels and multi-hot
+    ``labels`` ``[n, num_classes]``."""
+    from mmengine.structures import InstanceData
+    backbone = model_cfg.get('backbone') or {}
+    head = model_cfg.get('head') or {}
+    frames = int(backbone.get('temporal_size', 16))
+    shape = batch_shape(input_shape, batch_size, (1, 3, frames, 64, 64))
+    height, width = shape[-2:]
+    num_classes = int(head.get('num_classes', 81))
+    gen = torch.Generator().manual_seed(0)
+    samples = []
+    for i in range(batch_size):
+        num = 1 + i % 2
+        xy = torch.rand(num, 2, generator=gen) * 0.5
+        wh = 0.2 + torch.rand(num, 2, generator=gen) * 0.3
+        boxes = torch.cat(
+            (xy, xy + wh), 1) * torch.tensor([width, height, width, height],
+                                             dtype=torch.float32)
+        labels = torch.zeros(num, num_classes)
+        labels[torch.arange(num),
+               1 + (i + torch.arange(num)) % (num_classes - 1)] = 1
+        sample = ActionDataSample()
+        sample.set_metainfo(dict(img_shape=(height, width)))
+        sample.gt_instances = InstanceData(bboxes=boxes, labels=labels)
+        samples.append(sample)
+    return torch.rand(*shape), samples

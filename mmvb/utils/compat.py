@@ -60,6 +60,12 @@ Shims:
    sample's file, its index and the annotation file to any error; the
    exception type and traceback are unchanged. *Remove when* mmaction2's
    loading errors name the file.
+8. ``mmaction2 1.2.0``'s ``ColorJitter.adjust_hue`` adds a possibly
+   negative Python ``int`` to a ``uint8`` array; numpy >= 2 (NEP 50) raises
+   ``OverflowError`` instead of promoting to a wider type as numpy 1 did.
+   The hue channel is shifted in ``int16`` (numpy 1's result for negative
+   offsets, and without numpy 1's ``uint8`` wrap-around for large positive
+   ones). *Remove when* MMAction2 computes the hue shift in a wider type.
 """
 import functools
 import importlib.abc
@@ -435,6 +441,26 @@ def _patch_dataset_errors() -> None:
 
 
 # ---------------------------------------------------------------------------
+# 8. ``ColorJitter.adjust_hue`` under numpy >= 2
+# ---------------------------------------------------------------------------
+def _adjust_hue(img, factor: float):
+    """MMAction2's ``ColorJitter.adjust_hue`` with the shift in int16."""
+    import cv2
+    import numpy as np
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
+    offset = int(factor * 255)
+    hsv[..., 0] = (hsv[..., 0].astype(np.int16) + offset) % 180
+    img = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
+    return img.astype(np.float32)
+
+
+def _patch_color_jitter() -> None:
+    from mmaction.datasets.transforms.processing import ColorJitter
+    ColorJitter.adjust_hue = staticmethod(_adjust_hue)
+
+
+# ---------------------------------------------------------------------------
 def _install_finder(finder_cls: type) -> None:
     if not any(isinstance(f, finder_cls) for f in sys.meta_path):
         sys.meta_path.insert(0, finder_cls())
@@ -453,6 +479,7 @@ def apply_compat_patches() -> None:
     _patch_package_utils()
     _patch_head_bf16()
     _patch_dataset_errors()
+    _patch_color_jitter()
     _APPLIED = True
 
 

@@ -9,6 +9,7 @@ functions ``fn(out_dir, **kwargs) -> dict``.
 """
 from .audio_events import (AUDIO_EVENT_CLASSES, generate_audio_event_dataset,
                            render_audio_event)
+from .ava import AVA_SYNTHETIC_CLASSES, generate_ava_dataset, render_ava_video
 from .blink_faces import generate_blink_dataset, render_blink_video
 from .driver import DRIVER_CLASSES, generate_driver_dataset, render_driver_clip
 from .driver_regions import (generate_driver_regions_dataset,
@@ -18,6 +19,7 @@ from .video_io import (split_seeds, write_av_clip, write_lines,
                        write_rawframes, write_video)
 
 GENERATORS = {
+    'ava': generate_ava_dataset,
     'audio-events': generate_audio_event_dataset,
     'driver': generate_driver_dataset,
     'driver-regions': generate_driver_regions_dataset,
@@ -26,6 +28,7 @@ GENERATORS = {
 }
 
 __all__ = [
+    'AVA_SYNTHETIC_CLASSES', 'generate_ava_dataset', 'render_ava_video',
     'AUDIO_EVENT_CLASSES', 'DRIVER_CLASSES', 'GENERATORS', 'MOTION_CLASSES',
     'generate_audio_event_dataset', 'generate_driver_dataset',
     'generate_driver_regions_dataset', 'generate_motion_dataset',

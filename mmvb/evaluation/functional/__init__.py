@@ -1,5 +1,6 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Metric and protocol functions (numpy / torch, no registry)."""
+from .frame_map import frame_average_precision, mean_ap
 from .mpeblink_eval import (evaluate_mpeblink, hust_lebw_scores,
                             interpolated_prec_rec, segment_iou,
                             temporal_detection_ap, track_ious)
@@ -7,7 +8,8 @@ from .mpeblink_postprocess import (ClipLinker, blink_intervals, temporal_nms,
                                    tracks_to_results)
 
 __all__ = [
-    'evaluate_mpeblink', 'hust_lebw_scores', 'interpolated_prec_rec',
-    'segment_iou', 'temporal_detection_ap', 'track_ious', 'ClipLinker',
-    'blink_intervals', 'temporal_nms', 'tracks_to_results'
+    'ClipLinker', 'blink_intervals', 'evaluate_mpeblink',
+    'frame_average_precision', 'hust_lebw_scores', 'interpolated_prec_rec',
+    'mean_ap', 'segment_iou', 'temporal_detection_ap', 'temporal_nms',
+    'track_ious', 'tracks_to_results'
 ]

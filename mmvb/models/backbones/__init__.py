@@ -2,6 +2,7 @@
 """Backbones (registered into ``mmaction.registry.MODELS``)."""
 from .ast import AudioSpectrogramTransformer
 from .bcve import BCVEncoder, BCVEncoderLayer, count_parameters
+from .bmvit_backbone import BMViTBackbone
 from .datar import DeformableAudioTransformer, DeformableBlock
 from .resnet_tsm_w3 import (AttentionBasicBlock, AttentionBottleneck,
                             ResNetTSMW3)
@@ -9,6 +10,6 @@ from .resnet_tsm_w3 import (AttentionBasicBlock, AttentionBottleneck,
 __all__ = [
     'AttentionBasicBlock', 'AttentionBottleneck',
     'AudioSpectrogramTransformer', 'BCVEncoder', 'BCVEncoderLayer',
-    'DeformableAudioTransformer', 'DeformableBlock', 'ResNetTSMW3',
-    'count_parameters'
+    'BMViTBackbone', 'DeformableAudioTransformer', 'DeformableBlock',
+    'ResNetTSMW3', 'count_parameters'
 ]
