@@ -20,7 +20,8 @@ def test_bmvit_preset_runs_train_and_inference():
         mode=['train', 'infer'],
         warmup=1,
         repeats=1,
-        iters=1)
+        iters=1,
+        clock='wall')
     entry = dict(tiny[0], config=osp.join(REPO, tiny[0]['config']), batch=2)
     results = bench['benchmark_one'](entry, args)
     assert [r['mode'] for r in results] == ['infer', 'train']
