@@ -7,40 +7,16 @@ model = dict(
     backbone=dict(num_segments=num_segments),
     cls_head=dict(num_segments=num_segments))
 
-sthv1_flip_label_map = {2: 4, 4: 2, 30: 41, 41: 30, 52: 66, 66: 52}
-file_client_args = dict(io_backend='disk')
+# The 8-frame pipelines of _base_/datasets/sthv1_rgb.py, sampling 16.
 train_pipeline = [
-    dict(
-        type='SampleFrames',
-        clip_len=1,
-        frame_interval=1,
-        num_clips=num_segments),
-    dict(type='RawFrameDecode', **file_client_args),
-    dict(type='Resize', scale=(-1, 256)),
-    dict(
-        type='MultiScaleCrop',
-        input_size=224,
-        scales=(1, 0.875, 0.75, 0.66),
-        random_crop=False,
-        max_wh_scale_gap=1,
-        num_fixed_crops=13),
-    dict(type='Resize', scale=(224, 224), keep_ratio=False),
-    dict(type='Flip', flip_ratio=0.5, flip_label_map=sthv1_flip_label_map),
-    dict(type='FormatShape', input_format='NCHW'),
-    dict(type='PackActionInputs')
+    dict(step, num_clips=num_segments)
+    if step.type == 'SampleFrames' else step
+    for step in _base_.train_pipeline
 ]
 val_pipeline = [
-    dict(
-        type='SampleFrames',
-        clip_len=1,
-        frame_interval=1,
-        num_clips=num_segments,
-        test_mode=True),
-    dict(type='RawFrameDecode', **file_client_args),
-    dict(type='Resize', scale=(-1, 256)),
-    dict(type='CenterCrop', crop_size=224),
-    dict(type='FormatShape', input_format='NCHW'),
-    dict(type='PackActionInputs')
+    dict(step, num_clips=num_segments)
+    if step.type == 'SampleFrames' else step
+    for step in _base_.val_pipeline
 ]
 test_pipeline = val_pipeline
 
