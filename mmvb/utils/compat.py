@@ -28,8 +28,11 @@ Shims:
    ``nccl``; on a machine without CUDA mmvb skips the device selection and
    uses ``gloo``. mmengine's DDP wrapper passes ``device_ids`` for CPU
    modules, which ``DistributedDataParallel`` rejects; they are dropped for
-   CPU modules. *Remove when* mmengine's launchers and DDP wrapper handle
-   CPU-only machines.
+   CPU modules. mmengine also never destroys the process group, and a gloo
+   rank can then abort at interpreter exit after finishing its job; the
+   patched launchers register a barrier + destroy at exit. *Remove when*
+   mmengine's launchers and DDP wrapper handle CPU-only machines and it
+   tears its process group down.
 4. ``mmpretrain 1.2.0`` imports ``torchvision.ops.boxes`` at module level in
    two modules that ``import mmpretrain.models`` pulls in (box utils for
    visual grounding). mmvb must not need torchvision, so when torchvision
@@ -67,10 +70,12 @@ Shims:
    offsets, and without numpy 1's ``uint8`` wrap-around for large positive
    ones). *Remove when* MMAction2 computes the hue shift in a wider type.
 """
+import atexit
 import functools
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import logging
 import os
 import sys
 import types
@@ -199,11 +204,29 @@ def _cpu_device_selection():
         torch.cuda.device_count = device_count
 
 
+def _release_process_group_at_exit() -> None:
+    from .dist_utils import release_process_group
+    try:
+        release_process_group()
+    except Exception as error:  # never mask how the program ended
+        from mmengine.logging import print_log
+        print_log(
+            f'Process group teardown at exit failed: {error!r}',
+            logger='current',
+            level=logging.WARNING)
+
+
 def _cpu_safe_init(init_fn: Callable) -> Callable:
     """Wrap an mmengine ``_init_dist_*`` function for CPU-only machines."""
 
     @functools.wraps(init_fn)
     def wrapper(backend, *args, **kwargs):
+        # mmengine never destroys the group it creates; a gloo group left
+        # to the interpreter's teardown can abort a rank at exit
+        # ("terminate called without an active exception") after the job
+        # has finished, so all ranks meet and destroy it before the
+        # interpreter exits.
+        atexit.register(_release_process_group_at_exit)
         if torch.cuda.is_available() or os.environ.get(
                 'MMVB_KEEP_DIST_BACKEND'):
             return init_fn(backend, *args, **kwargs)
