@@ -1,6 +1,6 @@
 # A small InstBlink trained from scratch on the synthetic blink videos
 # (mmvb.datasets.synthetic.blink_faces) on a CPU in minutes: ResNet-18 with
-# 16 base channels, FPN 64, 10 queries, 3 iterations, 9-frame clips of
+# 16 base channels, FPN 64, 5 queries, 3 iterations, 5-frame clips of
 # consecutive frames (the videos are 12 fps), 800 iterations of 4 clips.
 # Test: 36-frame clips, stride 18, as MPEblink. Generate and convert the
 # data with:
@@ -26,7 +26,7 @@ model = dict(
         init_cfg=None),
     neck=dict(in_channels=[16, 32, 64, 128], out_channels=64),
     head=dict(
-        num_queries=10,
+        num_queries=5,
         num_stages=3,
         embed_dims=64,
         num_heads=4,
@@ -53,7 +53,7 @@ train_dataloader = dict(
     dataset=dict(
         ann_file=f'{data_root}/annotations/train.json',
         data_prefix=dict(img=f'{data_root}/train_rawframes'),
-        clip_len=9,
+        clip_len=5,
         frame_interval=1,
         pipeline=train_pipeline))
 val_dataloader = dict(
@@ -77,14 +77,14 @@ val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 
 optim_wrapper = dict(
-    optimizer=dict(type='AdamW', lr=1.5e-3, weight_decay=1e-4),
+    optimizer=dict(type='AdamW', lr=2e-3, weight_decay=1e-4),
     clip_grad=dict(max_norm=1.0, norm_type=2))
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50),
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=30),
     dict(
         type='MultiStepLR',
         by_epoch=False,
-        milestones=[650],
+        milestones=[680],
         gamma=0.1,
         begin=0,
         end=800)
