@@ -1,7 +1,7 @@
 # A small InstBlink trained from scratch on the synthetic blink videos
 # (mmvb.datasets.synthetic.blink_faces) on a CPU in minutes: ResNet-18 with
-# 16 base channels, FPN 64, 5 queries, 3 iterations, 5-frame clips of
-# consecutive frames (the videos are 12 fps), 800 iterations of 4 clips.
+# 16 base channels, FPN 64, 5 queries, 2 iterations, 5-frame clips of
+# consecutive frames (the videos are 12 fps), 1000 iterations of 4 clips.
 # Test: 36-frame clips, stride 18, as MPEblink. Generate and convert the
 # data with:
 #   python tools/data/synthetic/generate.py blink data/synthetic/blink
@@ -27,7 +27,7 @@ model = dict(
     neck=dict(in_channels=[16, 32, 64, 128], out_channels=64),
     head=dict(
         num_queries=5,
-        num_stages=3,
+        num_stages=2,
         embed_dims=64,
         num_heads=4,
         feedforward_channels=256,
@@ -72,7 +72,7 @@ val_evaluator = dict(
     score_thr=0.3)
 test_evaluator = val_evaluator
 
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=800, val_interval=800)
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=1000, val_interval=1000)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 
@@ -84,15 +84,15 @@ param_scheduler = [
     dict(
         type='MultiStepLR',
         by_epoch=False,
-        milestones=[680],
+        milestones=[850],
         gamma=0.1,
         begin=0,
-        end=800)
+        end=1000)
 ]
 
 default_hooks = dict(
     logger=dict(interval=50),
     checkpoint=dict(
-        by_epoch=False, interval=800, max_keep_ckpts=1, save_best=None))
+        by_epoch=False, interval=1000, max_keep_ckpts=1, save_best=None))
 log_processor = dict(by_epoch=False)
 auto_scale_lr = dict(enable=False, base_batch_size=4)
