@@ -13,7 +13,7 @@ from mmvb.datasets.synthetic import render_blink_video, write_video
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CFG = osp.join(ROOT, 'configs', 'instblink',
-               'instblink_r18-c16-fpn_1xb4-9f-800i_synthetic-blink.py')
+               'instblink_r18-c16-fpn_1xb4-5f-1000i_synthetic-blink.py')
 
 TRACK = dict(
     score=0.9,

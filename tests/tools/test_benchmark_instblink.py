@@ -30,7 +30,7 @@ def test_benchmark_runs_instblink(tmp_path, monkeypatch, capsys):
     bench = _load('benchmark')
     out = tmp_path / 'bench.json'
     cfg = osp.join(ROOT, 'configs', 'instblink',
-                   'instblink_r18-c16-fpn_1xb4-9f-800i_synthetic-blink.py')
+                   'instblink_r18-c16-fpn_1xb4-5f-1000i_synthetic-blink.py')
     monkeypatch.setattr(sys, 'argv', [
         'benchmark.py', cfg, '--shape', '1', '3', '3', '64', '96', '--warmup',
         '0', '--repeats', '1', '--iters', '1', '--out',

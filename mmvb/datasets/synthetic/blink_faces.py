@@ -140,7 +140,8 @@ def render_blink_video(rng: np.random.Generator,
                        face_size: Tuple[float, float] = (0.4, 0.55),
                        blink_frames: Tuple[int, int] = (3, 4),
                        blink_gap: int = 8,
-                       min_visible: float = 0.5) -> Tuple[np.ndarray, Dict]:
+                       min_visible: float = 0.5,
+                       late_frac: float = 0.15) -> Tuple[np.ndarray, Dict]:
     """Render one video and its raw MPEblink annotation.
 
     Args:
@@ -156,6 +157,9 @@ def render_blink_video(rng: np.random.Generator,
         blink_gap (int): Least frames between blinks. Defaults to 8.
         min_visible (float): Visible fraction below which an occluded face
             is absent. Defaults to 0.5.
+        late_frac (float): A face that enters late (leaves early) is
+            absent from at most this fraction of the frames at the start
+            (end). Defaults to 0.15.
 
     Returns:
         tuple: ``[T, H, W, 3]`` uint8 RGB frames and the ``annote.json``
@@ -168,10 +172,11 @@ def render_blink_video(rng: np.random.Generator,
         centres, sizes = _face_path(rng, num_frames, width, height, fh)
         # enter late / leave early for some faces
         start, end = 0, num_frames
+        late = max(int(late_frac * num_frames), 1)
         if rng.random() < 0.35:
-            start = int(rng.integers(1, num_frames // 3))
+            start = int(rng.integers(1, late + 1))
         if rng.random() < 0.35:
-            end = int(rng.integers(2 * num_frames // 3, num_frames))
+            end = int(rng.integers(num_frames - late, num_frames))
         on_screen = np.zeros(num_frames, bool)
         on_screen[start:end] = True
         faces.append(

@@ -10,7 +10,7 @@ from mmvb.testing import get_cfg
 
 ROOT = osp.dirname(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-CFG = 'instblink/instblink_r18-c16-fpn_1xb4-9f-800i_synthetic-blink.py'
+CFG = 'instblink/instblink_r18-c16-fpn_1xb4-5f-1000i_synthetic-blink.py'
 
 # mmvb name fragment -> official (mmdet 2.x / TeViT) name fragment
 OFFICIAL = [

@@ -1,7 +1,7 @@
 # A small InstBlink trained from scratch on the synthetic blink videos
 # (mmvb.datasets.synthetic.blink_faces) on a CPU in minutes: ResNet-18 with
-# 16 base channels, FPN 64, 10 queries, 3 iterations, 9-frame clips of
-# consecutive frames (the videos are 12 fps), 800 iterations of 4 clips.
+# 16 base channels, FPN 64, 5 queries, 2 iterations, 5-frame clips of
+# consecutive frames (the videos are 12 fps), 1000 iterations of 4 clips.
 # Test: 36-frame clips, stride 18, as MPEblink. Generate and convert the
 # data with:
 #   python tools/data/synthetic/generate.py blink data/synthetic/blink
@@ -26,8 +26,8 @@ model = dict(
         init_cfg=None),
     neck=dict(in_channels=[16, 32, 64, 128], out_channels=64),
     head=dict(
-        num_queries=10,
-        num_stages=3,
+        num_queries=5,
+        num_stages=2,
         embed_dims=64,
         num_heads=4,
         feedforward_channels=256,
@@ -53,7 +53,7 @@ train_dataloader = dict(
     dataset=dict(
         ann_file=f'{data_root}/annotations/train.json',
         data_prefix=dict(img=f'{data_root}/train_rawframes'),
-        clip_len=9,
+        clip_len=5,
         frame_interval=1,
         pipeline=train_pipeline))
 val_dataloader = dict(
@@ -72,27 +72,27 @@ val_evaluator = dict(
     score_thr=0.3)
 test_evaluator = val_evaluator
 
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=800, val_interval=800)
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=1000, val_interval=1000)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 
 optim_wrapper = dict(
-    optimizer=dict(type='AdamW', lr=1.5e-3, weight_decay=1e-4),
+    optimizer=dict(type='AdamW', lr=2e-3, weight_decay=1e-4),
     clip_grad=dict(max_norm=1.0, norm_type=2))
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50),
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=30),
     dict(
         type='MultiStepLR',
         by_epoch=False,
-        milestones=[650],
+        milestones=[850],
         gamma=0.1,
         begin=0,
-        end=800)
+        end=1000)
 ]
 
 default_hooks = dict(
     logger=dict(interval=50),
     checkpoint=dict(
-        by_epoch=False, interval=800, max_keep_ckpts=1, save_best=None))
+        by_epoch=False, interval=1000, max_keep_ckpts=1, save_best=None))
 log_processor = dict(by_epoch=False)
 auto_scale_lr = dict(enable=False, base_batch_size=4)
