@@ -5,9 +5,9 @@ Example (the synthetic-set model, one key frame per second, top 3 actions
 per actor; for AVA give the AVA config, its checkpoint and ``--label-map
 data/ava/annotations/ava_action_list_v2.2_for_activitynet_2019.pbtxt``)::
 
-    NAME=bmvit_mvit-tiny-nopool_1xb8-8x2x1-25e_synthetic-ava-rgb-96px
+    NAME=bmvit_mvit-tiny-p8-nopool_1xb8-8x2x1-20e_synthetic-ava-rgb-96px
     python demo/demo_bmvit.py data/synthetic/ava/videos/val_00000.mp4 \
-        configs/bmvit/$NAME.py work_dirs/$NAME/epoch_25.pth out.mp4
+        configs/bmvit/$NAME.py work_dirs/$NAME/epoch_20.pth out.mp4
 
 Every ``--stride`` frames (default: once per second of video) the clip
 centred on that frame is localized as in the config's test pipeline; the

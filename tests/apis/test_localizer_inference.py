@@ -20,7 +20,7 @@ from mmvb.datasets.synthetic import (AVA_SYNTHETIC_CLASSES, render_ava_video,
 from mmvb.testing import get_config_path
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-SYNTHETIC = ('bmvit/bmvit_mvit-tiny-nopool_1xb8-8x2x1-25e_'
+SYNTHETIC = ('bmvit/bmvit_mvit-tiny-p8-nopool_1xb8-8x2x1-20e_'
              'synthetic-ava-rgb-96px.py')
 
 
@@ -71,9 +71,9 @@ def test_inference_localizer_boxes_in_frame_pixels(tiny_model_files):
     assert len(results) == 2
     height, width = frames[0].shape[:2]
     boxes = results[0].bboxes
-    assert boxes.shape == (144, 4)  # C+T: 12 x 12 token pairs
+    assert boxes.shape == (36, 4)  # C+T: 6 x 6 token pairs
     assert boxes[:, 2].max() <= width and boxes[:, 3].max() <= height
-    assert results[0].scores.shape == (144, len(AVA_SYNTHETIC_CLASSES) + 1)
+    assert results[0].scores.shape == (36, len(AVA_SYNTHETIC_CLASSES) + 1)
 
     drawn = draw_detections(frames[4], results[0][:2], {1: 'stand'}, topk=2)
     assert drawn.shape == frames[4].shape

@@ -49,8 +49,8 @@ PRESETS = {
             shape=(1, 3, 16, 256, 256),
             batch=8),
         dict(
-            name='BMViT tiny 8x96 (synthetic)',
-            config='configs/bmvit/bmvit_mvit-tiny-nopool_1xb8-8x2x1-25e_'
+            name='BMViT tiny-p8 8x96 (synthetic)',
+            config='configs/bmvit/bmvit_mvit-tiny-p8-nopool_1xb8-8x2x1-20e_'
             'synthetic-ava-rgb-96px.py',
             shape=(1, 3, 8, 96, 96),
             batch=8),
