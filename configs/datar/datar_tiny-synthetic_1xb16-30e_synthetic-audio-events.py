@@ -2,7 +2,7 @@
 # deformable blocks late, learnable input adaptor) trained from scratch on
 # the synthetic audio-event set (480 training clips) on a CPU in a few
 # minutes. Asserted >= 90 % top-1 by
-# tests/test_learning/test_datar_synthetic.py.
+# tests/configs/test_datar_synthetic_learns.py.
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/datasets/synthetic-audio-events_audio.py'
