@@ -38,11 +38,13 @@ def official_state_dict(model):
 
 
 def test_official_keys_load_into_mmvb():
-    model = build_model_from_cfg(get_cfg(CFG))
+    cfg = get_cfg(CFG)
+    model = build_model_from_cfg(cfg)
     official = official_state_dict(model)
     assert 'module.roi_head.bbox_head.0.attention.attn.in_proj_weight' in \
         official
-    assert 'module.roi_head.mask_head.2.fc_blink.weight' in official
+    last = cfg.model.head.num_stages - 1  # blink head of the last stage
+    assert f'module.roi_head.mask_head.{last}.fc_blink.weight' in official
     assert 'module.neck.lateral_convs.0.conv.weight' in official
     assert 'module.backbone.layer1.0.conv1.weight' in official
     # keys the official checkpoint has but mmvb does not use
