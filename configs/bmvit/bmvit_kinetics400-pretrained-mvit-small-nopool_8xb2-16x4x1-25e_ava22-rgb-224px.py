@@ -6,27 +6,14 @@ _base_ = [
 ]
 
 input_size = 224
+# The 256 px pipelines with their Resize step at 224 x 224.
 train_pipeline = [
-    dict(type='SampleAVAFrames', clip_len=16, frame_interval=4),
-    dict(type='RawFrameDecode'),
-    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
-    dict(type='GTBoxJitter', ratio=0.05),
-    dict(
-        type='ColorJitter',
-        brightness=0.4,
-        contrast=0.4,
-        saturation=0.4,
-        hue=0.05),
-    dict(type='FormatShape', input_format='NCTHW', collapse=True),
-    dict(type='PackActionInputs')
+    dict(step, scale=(input_size, input_size))
+    if step['type'] == 'Resize' else step for step in _base_.train_pipeline
 ]
 val_pipeline = [
-    dict(
-        type='SampleAVAFrames', clip_len=16, frame_interval=4, test_mode=True),
-    dict(type='RawFrameDecode'),
-    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
-    dict(type='FormatShape', input_format='NCTHW', collapse=True),
-    dict(type='PackActionInputs')
+    dict(step, scale=(input_size, input_size))
+    if step['type'] == 'Resize' else step for step in _base_.val_pipeline
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
