@@ -24,8 +24,8 @@ demo: install
 		--work-dir $(DEMO_WORK)/test
 
 lint: install
-	$(VPY) -m flake8 mmvb tools tests configs demo setup.py
-	$(VPY) -m isort --check-only --diff mmvb tools tests demo setup.py
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) -m pre_commit run --all-files \
+		--show-diff-on-failure
 
 test: lint
 	PYTHONPATH=$(CURDIR) $(VPY) -m pytest tests $(PYTEST_ARGS)

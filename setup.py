@@ -50,8 +50,9 @@ def add_mim_extension():
     """
     if any(cmd in sys.argv for cmd in ('develop', 'editable_wheel')):
         mode = 'symlink'
-    elif any(cmd in sys.argv
-             for cmd in ('sdist', 'bdist_wheel', 'build', 'install')):
+    elif any(
+            cmd in sys.argv
+            for cmd in ('sdist', 'bdist_wheel', 'build', 'install')):
         mode = 'copy'
     else:
         return
@@ -119,10 +120,14 @@ if __name__ == '__main__':
         python_requires='>=3.8',
         install_requires=parse_requirements('requirements/runtime.txt'),
         extras_require={
-            'all': parse_requirements('requirements/runtime.txt') +
+            'all':
+            parse_requirements('requirements/runtime.txt') +
             parse_requirements('requirements/optional.txt'),
-            'tests': parse_requirements('requirements/tests.txt'),
-            'optional': parse_requirements('requirements/optional.txt'),
-            'mim': parse_requirements('requirements/mminstall.txt'),
+            'tests':
+            parse_requirements('requirements/tests.txt'),
+            'optional':
+            parse_requirements('requirements/optional.txt'),
+            'mim':
+            parse_requirements('requirements/mminstall.txt'),
         },
         zip_safe=False)

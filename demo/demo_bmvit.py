@@ -100,8 +100,8 @@ def main():
     try:
         for i, frame in enumerate(frames):
             k = min(max((i - keyframes[0]) // stride, 0), len(keyframes) - 1)
-            drawn = draw_detections(frame, results[k], class_names,
-                                    args.topk, args.score_thr)
+            drawn = draw_detections(frame, results[k], class_names, args.topk,
+                                    args.score_thr)
             writer.write(cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR))
     finally:
         writer.release()

@@ -8,8 +8,8 @@ stride 18), so memory does not grow with its length.
 
 Example::
 
-    python demo/instblink_demo.py video.mp4 \
-        configs/instblink/instblink_r50-fpn_2xb4-11f-10k_mpeblink.py \
+    CONFIG=$(ls configs/instblink/instblink_imagenet-*_mpeblink-rgb.py)
+    python demo/instblink_demo.py video.mp4 $CONFIG \
         --checkpoint work_dirs/instblink/iter_10000.pth --out-dir demo_out
     # the released official checkpoint (converted on the fly)
     python demo/instblink_demo.py video.mp4 CONFIG \

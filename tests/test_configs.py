@@ -64,10 +64,12 @@ def test_config_is_consistent(rel):
         for split in ('train', 'val', 'test'):
             loader = cfg.get(f'{split}_dataloader')
             if loader:
-                _check_types(loader.get('dataset'), R.DATASETS,
-                             f'{rel}:{split}_dataloader')
-                _check_types(loader.get('sampler'), R.DATA_SAMPLERS,
-                             f'{rel}:{split}_dataloader')
+                _check_types(
+                    loader.get('dataset'), R.DATASETS,
+                    f'{rel}:{split}_dataloader')
+                _check_types(
+                    loader.get('sampler'), R.DATA_SAMPLERS,
+                    f'{rel}:{split}_dataloader')
             evaluator = cfg.get(f'{split}_evaluator')
             if evaluator:
                 _check_types(evaluator, R.METRICS, f'{rel}:{split}_evaluator')
@@ -145,10 +147,7 @@ def test_model_builds_and_runs(rel):
 
 def _config_dirs():
     root = get_config_root()
-    dirs = {
-        osp.dirname(osp.join(root, rel))
-        for rel in CONFIGS
-    }
+    dirs = {osp.dirname(osp.join(root, rel)) for rel in CONFIGS}
     return sorted(osp.relpath(d, root) for d in dirs)
 
 
@@ -167,7 +166,8 @@ def test_folder_has_readme_and_metafile(folder):
         assert osp.isfile(osp.join(repo_root, config)), \
             f'{folder}/metafile.yml names a missing config {config}'
         assert model['In Collection'] in {
-            c['Name'] for c in meta['Collections']
+            c['Name']
+            for c in meta['Collections']
         }
 
 
@@ -178,7 +178,8 @@ def test_model_index_imports_every_metafile():
     imported = {osp.normpath(p) for p in index['Import']}
     metafiles = {
         osp.normpath(osp.relpath(p, repo_root))
-        for p in glob(osp.join(repo_root, 'configs', '**', 'metafile.yml'),
-                      recursive=True)
+        for p in glob(
+            osp.join(repo_root, 'configs', '**', 'metafile.yml'),
+            recursive=True)
     }
     assert metafiles and imported == metafiles

@@ -105,9 +105,10 @@ def main():
         runner = RUNNERS.build(cfg)
     metrics = runner.test()
     if metrics:
-        print('Test metrics: ' + json.dumps(
-            {k: round(float(v), 4)
-             for k, v in metrics.items()}, sort_keys=True))
+        print('Test metrics: ' +
+              json.dumps({k: round(float(v), 4)
+                          for k, v in metrics.items()},
+                         sort_keys=True))
     release_process_group()
 
 

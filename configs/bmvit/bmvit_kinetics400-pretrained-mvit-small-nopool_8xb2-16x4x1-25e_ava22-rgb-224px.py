@@ -8,12 +8,14 @@ _base_ = [
 input_size = 224
 # The 256 px pipelines with their Resize step at 224 x 224.
 train_pipeline = [
-    dict(step, scale=(input_size, input_size))
-    if step['type'] == 'Resize' else step for step in _base_.train_pipeline
+    dict(step, scale=(input_size,
+                      input_size)) if step['type'] == 'Resize' else step
+    for step in _base_.train_pipeline
 ]
 val_pipeline = [
-    dict(step, scale=(input_size, input_size))
-    if step['type'] == 'Resize' else step for step in _base_.val_pipeline
+    dict(step, scale=(input_size,
+                      input_size)) if step['type'] == 'Resize' else step
+    for step in _base_.val_pipeline
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))

@@ -129,8 +129,7 @@ val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 
 # AdamW, lr 1e-4, weight decay 1e-4, cosine decay without restarts
-optim_wrapper = dict(
-    optimizer=dict(type='AdamW', lr=1e-4, weight_decay=1e-4))
+optim_wrapper = dict(optimizer=dict(type='AdamW', lr=1e-4, weight_decay=1e-4))
 param_scheduler = [
     dict(
         type='CosineAnnealingLR',

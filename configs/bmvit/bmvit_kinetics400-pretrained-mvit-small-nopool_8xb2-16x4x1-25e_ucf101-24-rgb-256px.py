@@ -48,7 +48,7 @@ test_dataloader = dict(
         pipeline=_base_.val_pipeline,
         **dataset_common))
 
-val_evaluator = dict(_delete_=True, type='TubeFrameMAPMetric',
-                     ann_file=ann_file)
+val_evaluator = dict(
+    _delete_=True, type='TubeFrameMAPMetric', ann_file=ann_file)
 test_evaluator = val_evaluator
 default_hooks = dict(checkpoint=dict(save_best='frame_mAP/overall'))

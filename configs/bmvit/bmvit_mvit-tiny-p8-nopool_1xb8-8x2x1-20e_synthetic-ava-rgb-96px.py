@@ -30,10 +30,8 @@ model = dict(
     backbone=dict(
         type='BMViTBackbone',
         arch=dict(
-            embed_dims=32,
-            num_layers=4,
-            num_heads=1,
-            downscale_indices=[1, 3]),
+            embed_dims=32, num_layers=4, num_heads=1, downscale_indices=[1,
+                                                                         3]),
         spatial_size=96,
         temporal_size=8,
         patch_cfg=dict(
@@ -78,14 +76,17 @@ train_pipeline = [
     dict(type='RawFrameDecode'),
     dict(type='Resize', scale=(96, 96), keep_ratio=False),
     dict(type='GTBoxJitter', ratio=0.05),
-    dict(type='ColorJitter', brightness=0.2, contrast=0.2, saturation=0.2,
-         hue=0.05),
+    dict(
+        type='ColorJitter',
+        brightness=0.2,
+        contrast=0.2,
+        saturation=0.2,
+        hue=0.05),
     dict(type='FormatShape', input_format='NCTHW', collapse=True),
     dict(type='PackActionInputs')
 ]
 val_pipeline = [
-    dict(type='SampleAVAFrames', clip_len=8, frame_interval=2,
-         test_mode=True),
+    dict(type='SampleAVAFrames', clip_len=8, frame_interval=2, test_mode=True),
     dict(type='RawFrameDecode'),
     dict(type='Resize', scale=(96, 96), keep_ratio=False),
     dict(type='FormatShape', input_format='NCTHW', collapse=True),
@@ -136,11 +137,21 @@ optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=1e-3, weight_decay=1e-4),
     clip_grad=dict(max_norm=10.0, norm_type=2))
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min=1e-5,
-         by_epoch=True, begin=0, end=max_epochs,
-         convert_to_iter_based=True)
+    dict(
+        type='LinearLR',
+        start_factor=0.1,
+        by_epoch=True,
+        begin=0,
+        end=1,
+        convert_to_iter_based=True),
+    dict(
+        type='CosineAnnealingLR',
+        T_max=max_epochs,
+        eta_min=1e-5,
+        by_epoch=True,
+        begin=0,
+        end=max_epochs,
+        convert_to_iter_based=True)
 ]
 
 default_hooks = dict(

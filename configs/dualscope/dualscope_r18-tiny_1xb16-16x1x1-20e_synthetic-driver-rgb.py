@@ -104,11 +104,10 @@ test_cfg = dict(type='TestLoop')
 # learning rate and a 1-epoch warm-up for this short run.
 optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=2e-3, weight_decay=0.05),
-    paramwise_cfg=dict(
-        custom_keys={
-            '.A_log': dict(decay_mult=0.),
-            '.D': dict(decay_mult=0.)
-        }),
+    paramwise_cfg=dict(custom_keys={
+        '.A_log': dict(decay_mult=0.),
+        '.D': dict(decay_mult=0.)
+    }),
     clip_grad=dict(max_norm=5, norm_type=2))
 param_scheduler = [
     dict(

@@ -4,5 +4,5 @@
 _base_ = ['./w3_imagenet-pretrained-r50_8xb6-1x1x16-50e_sthv1-rgb.py']
 
 model = dict(
-    backbone=dict(attention_cfg=dict(_delete_=True, type='CBAM',
-                                     reduction=16)))
+    backbone=dict(
+        attention_cfg=dict(_delete_=True, type='CBAM', reduction=16)))

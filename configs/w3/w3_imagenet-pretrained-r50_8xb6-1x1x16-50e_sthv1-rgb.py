@@ -9,19 +9,16 @@ model = dict(
 
 # The 8-frame pipelines of _base_/datasets/sthv1_rgb.py, sampling 16.
 train_pipeline = [
-    dict(step, num_clips=num_segments)
-    if step.type == 'SampleFrames' else step
+    dict(step, num_clips=num_segments) if step.type == 'SampleFrames' else step
     for step in _base_.train_pipeline
 ]
 val_pipeline = [
-    dict(step, num_clips=num_segments)
-    if step.type == 'SampleFrames' else step
+    dict(step, num_clips=num_segments) if step.type == 'SampleFrames' else step
     for step in _base_.val_pipeline
 ]
 test_pipeline = val_pipeline
 
-train_dataloader = dict(
-    batch_size=6, dataset=dict(pipeline=train_pipeline))
+train_dataloader = dict(batch_size=6, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(batch_size=6, dataset=dict(pipeline=val_pipeline))
 test_dataloader = dict(batch_size=6, dataset=dict(pipeline=test_pipeline))
 

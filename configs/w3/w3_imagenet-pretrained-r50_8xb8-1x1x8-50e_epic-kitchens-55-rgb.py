@@ -29,5 +29,4 @@ model = dict(
 optim_wrapper = dict(constructor='TSMHeadsOptimWrapperConstructor')
 
 default_hooks = dict(
-    checkpoint=dict(
-        interval=5, max_keep_ckpts=3, save_best='acc/action_top1'))
+    checkpoint=dict(interval=5, max_keep_ckpts=3, save_best='acc/action_top1'))

@@ -55,8 +55,9 @@ def frame_folder_pipeline(pipeline: Sequence[dict]) -> List[dict]:
         kind = step['type'].split('.')[-1]
         if kind in _VIDEO_INIT:
             continue
-        out.append(dict(type='RawFrameDecode') if kind in _VIDEO_DECODE else
-                   dict(step))
+        out.append(
+            dict(type='RawFrameDecode') if kind in
+            _VIDEO_DECODE else dict(step))
     return out
 
 
@@ -85,9 +86,9 @@ def named_attention_maps(
     return preds, [(names.get(id(m), '?'), mask.cpu()) for m, mask in maps]
 
 
-def stage_masks(maps: Sequence[Tuple[str, torch.Tensor]],
-                stages: Optional[Sequence[int]] = None
-                ) -> Dict[str, torch.Tensor]:
+def stage_masks(
+        maps: Sequence[Tuple[str, torch.Tensor]],
+        stages: Optional[Sequence[int]] = None) -> Dict[str, torch.Tensor]:
     """The mask of the last block of each stage (``layer{i}``), as the
     feature refinement uses them; ``stages`` selects 0-based stages."""
     last = {}
@@ -104,8 +105,9 @@ def stage_masks(maps: Sequence[Tuple[str, torch.Tensor]],
     return chosen
 
 
-def overlay(frame: np.ndarray, mask: np.ndarray, alpha: float = 0.5
-            ) -> np.ndarray:
+def overlay(frame: np.ndarray,
+            mask: np.ndarray,
+            alpha: float = 0.5) -> np.ndarray:
     """Blend a ``[h, w]`` mask in ``[0, 1]`` as a jet heat map over an RGB
     ``[H, W, 3]`` uint8 frame; returns RGB uint8."""
     heat = cv2.resize(
@@ -136,27 +138,28 @@ def attention_grid(frames: np.ndarray,
     """
     label_w, title_h = 150, 28 if title else 0
     cols = len(frame_ids)
-    grid = np.full((title_h + cell * (len(rows) + 1), label_w + cell * cols,
-                    3), 255, np.uint8)
+    grid = np.full(
+        (title_h + cell * (len(rows) + 1), label_w + cell * cols, 3), 255,
+        np.uint8)
 
     def put(img, text, org, scale=0.45):
-        cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale,
-                    (0, 0, 0), 1, cv2.LINE_AA)
+        cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0),
+                    1, cv2.LINE_AA)
 
     if title:
         put(grid, title, (6, 19), 0.55)
     put(grid, 't = ' + ' '.join(str(t) for t in frame_ids),
         (4, title_h + cell // 2 + 18), 0.4)
-    for r, (label, masks) in enumerate([('frames', None)] +
-                                       list(rows.items())):
+    for r, (label,
+            masks) in enumerate([('frames', None)] + list(rows.items())):
         y = title_h + r * cell
         put(grid, label[:22], (4, y + cell // 2))
         for c, t in enumerate(frame_ids):
             frame = cv2.resize(frames[t], (cell, cell))
             if masks is not None:
                 frame = overlay(frame, masks[t])
-            grid[y:y + cell, label_w + c * cell:label_w +
-                 (c + 1) * cell] = frame
+            grid[y:y + cell,
+                 label_w + c * cell:label_w + (c + 1) * cell] = frame
     return grid
 
 

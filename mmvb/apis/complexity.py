@@ -125,8 +125,8 @@ def model_complexity(model: nn.Module,
     handles = dict(_DEFAULT_SUPPORTED_FLOP_OPS)
     handles['aten::scaled_dot_product_attention'] = sdpa_flop_jit
     if counting != 'mmengine':
-        keep = LAYER_OPS + (PRODUCT_OPS if counting == 'layers+attention'
-                            else ())
+        keep = LAYER_OPS + (
+            PRODUCT_OPS if counting == 'layers+attention' else ())
         handles = {k: v for k, v in handles.items() if k in keep}
     analyzer = FlopAnalyzer(wrapped, (inputs, ))
     analyzer.clear_op_handles().set_op_handle(**handles)

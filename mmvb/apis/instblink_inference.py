@@ -2,7 +2,7 @@
 """Long-video inference of InstBlink: clips, linking and blink merging.
 
 The procedure of the official ``tools/test_mpeblink.py`` and
-``tools/blink_result_convertor.py`` (instblink.md section 5):
+``tools/blink_result_convertor.py`` (wenzhengzeng/MPEblink@ee9a44f):
 
 1. the video is cut into clips of 36 frames with stride 18
    (:func:`mmvb.datasets.video_clip_starts`); each clip gives the top
@@ -28,8 +28,8 @@ import numpy as np
 import torch
 
 from mmvb.datasets import video_clip_starts
-from mmvb.evaluation.functional import (ClipLinker, blink_intervals,
-                                        tracks_to_results)
+from mmvb.evaluation.functional import tracks_to_results
+from mmvb.models.task_modules.tracking import ClipLinker, blink_intervals
 
 __all__ = [
     'ClipLinker', 'blink_intervals', 'tracks_to_results', 'read_video_frames',

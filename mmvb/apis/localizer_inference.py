@@ -171,8 +171,7 @@ def draw_detections(frame: np.ndarray,
             y_text = max(y + h + 2, h + 2)
             cv2.rectangle(out, (x1, y_text - h - 2),
                           (x1 + w + 2, y_text + base), (0, 0, 0), -1)
-            cv2.putText(out, line, (x1 + 1, y_text),
-                        cv2.FONT_HERSHEY_SIMPLEX, font_scale,
-                        (255, 255, 255), 1, cv2.LINE_AA)
+            cv2.putText(out, line, (x1 + 1, y_text), cv2.FONT_HERSHEY_SIMPLEX,
+                        font_scale, (255, 255, 255), 1, cv2.LINE_AA)
             y = y_text + base
     return out

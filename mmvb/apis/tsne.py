@@ -13,7 +13,9 @@ from typing import Optional, Sequence
 import numpy as np
 
 
-def _affinities(X: np.ndarray, perplexity: float, tol: float = 1e-5,
+def _affinities(X: np.ndarray,
+                perplexity: float,
+                tol: float = 1e-5,
                 max_steps: int = 64) -> np.ndarray:
     """Symmetric input affinities ``P`` (sum 1) for a perplexity."""
     n = X.shape[0]
@@ -96,8 +98,7 @@ def tsne(X: np.ndarray,
         W = PQ * num
         grad = 4 * (np.diag(W.sum(axis=1)) - W) @ Y
         same = np.sign(grad) == np.sign(velocity)
-        gains = np.clip(np.where(same, gains * 0.8, gains + 0.2), 0.01,
-                        None)
+        gains = np.clip(np.where(same, gains * 0.8, gains + 0.2), 0.01, None)
         momentum = 0.5 if exaggerate else 0.8
         velocity = momentum * velocity - lr * gains * grad
         Y = Y + velocity
@@ -135,15 +136,24 @@ def plot_embedding(points: np.ndarray,
     for k, c in enumerate(classes):
         mask = labels == c
         name = class_names[c] if class_names is not None else str(c)
-        ax.scatter(points[mask, 0], points[mask, 1], s=point_size,
-                   color=cmap(k % cmap.N), label=name, alpha=0.85,
-                   edgecolors='none')
+        ax.scatter(
+            points[mask, 0],
+            points[mask, 1],
+            s=point_size,
+            color=cmap(k % cmap.N),
+            label=name,
+            alpha=0.85,
+            edgecolors='none')
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
         ax.set_title(title)
-    ax.legend(loc='center left', bbox_to_anchor=(1.0, 0.5), fontsize=8,
-              frameon=False, markerscale=1.5)
+    ax.legend(
+        loc='center left',
+        bbox_to_anchor=(1.0, 0.5),
+        fontsize=8,
+        frameon=False,
+        markerscale=1.5)
     fig.tight_layout()
     fig.savefig(out_file)
     plt.close(fig)

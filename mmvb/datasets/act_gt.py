@@ -104,8 +104,8 @@ def clean_act_gt(gt: dict) -> Dict:
         dropped or clipped).
     """
     check_act_gt(gt)
-    stats = dict(rows_out_of_range=0, boxes_clipped=0, rows_empty=0,
-                 tubes_dropped=0)
+    stats = dict(
+        rows_out_of_range=0, boxes_clipped=0, rows_empty=0, tubes_dropped=0)
     nframes = {_text(v): int(n) for v, n in gt['nframes'].items()}
     resolution = {
         _text(v): (int(hw[0]), int(hw[1]))
@@ -146,8 +146,7 @@ def clean_act_gt(gt: dict) -> Dict:
         nframes=nframes,
         train_videos=[[_text(v) for v in split]
                       for split in gt['train_videos']],
-        test_videos=[[_text(v) for v in split]
-                     for split in gt['test_videos']],
+        test_videos=[[_text(v) for v in split] for split in gt['test_videos']],
         resolution=resolution,
         stats=stats)
 
@@ -158,7 +157,9 @@ def save_act_gt(gt: dict, path: str) -> None:
         pickle.dump({k: gt[k] for k in ACT_GT_KEYS}, f, protocol=4)
 
 
-def missing_frames(gt: dict, frame_root: str, filename_tmpl: str,
+def missing_frames(gt: dict,
+                   frame_root: str,
+                   filename_tmpl: str,
                    start_index: int = 1) -> List[str]:
     """Videos of any split whose first or last frame file is missing.
 
@@ -171,16 +172,15 @@ def missing_frames(gt: dict, frame_root: str, filename_tmpl: str,
     Returns:
         list[str]: The incomplete videos.
     """
-    videos = sorted({
-        v
-        for split in gt['train_videos'] + gt['test_videos'] for v in split
-    })
+    videos = sorted(
+        {v
+         for split in gt['train_videos'] + gt['test_videos'] for v in split})
     bad = []
     for video in videos:
         first = osp.join(frame_root, video, filename_tmpl.format(start_index))
-        last = osp.join(frame_root, video,
-                        filename_tmpl.format(start_index +
-                                             gt['nframes'][video] - 1))
+        last = osp.join(
+            frame_root, video,
+            filename_tmpl.format(start_index + gt['nframes'][video] - 1))
         if not (osp.isfile(first) and osp.isfile(last)):
             bad.append(video)
     return bad

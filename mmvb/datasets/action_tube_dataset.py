@@ -71,8 +71,8 @@ class ActionTubeDataset(BaseActionDataset):
         self.split = split
         self.filename_tmpl = filename_tmpl
         self.frame_stride = frame_stride
-        self.annotated_only = (not test_mode if annotated_only is None else
-                               annotated_only)
+        self.annotated_only = (not test_mode
+                               if annotated_only is None else annotated_only)
         super().__init__(
             ann_file,
             pipeline=pipeline,
@@ -84,8 +84,8 @@ class ActionTubeDataset(BaseActionDataset):
 
     def load_data_list(self) -> List[dict]:
         """One sample per (video, frame) of the split."""
-        videos = self.gt['test_videos' if self.test_mode else
-                         'train_videos'][self.split]
+        videos = self.gt['test_videos' if self.test_mode else 'train_videos'][
+            self.split]
         data_list = []
         for video in videos:
             num_frames = int(self.gt['nframes'][video])

@@ -170,7 +170,9 @@ def audio_info(path: str, backend: str = 'auto') -> Tuple[int, float, int]:
         return sr, duration, stream.codec_context.channels
 
 
-def write_audio(path: str, wave: np.ndarray, sample_rate: int,
+def write_audio(path: str,
+                wave: np.ndarray,
+                sample_rate: int,
                 subtype: Optional[str] = None) -> None:
     """Write ``[samples]`` or ``[channels, samples]`` float audio with
     soundfile (format from the extension: wav, flac, ogg, ...); 16-bit PCM
@@ -179,8 +181,11 @@ def write_audio(path: str, wave: np.ndarray, sample_rate: int,
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     wave = np.asarray(wave, dtype=np.float32)
     data = wave.T if wave.ndim == 2 else wave
-    sf.write(path, np.clip(data, -1.0, 1.0), sample_rate,
-             subtype=subtype or 'PCM_16')
+    sf.write(
+        path,
+        np.clip(data, -1.0, 1.0),
+        sample_rate,
+        subtype=subtype or 'PCM_16')
 
 
 def extract_audio(src: str,
@@ -276,8 +281,7 @@ def build_clip_list(items: Sequence[Tuple[str, int]],
                     sample_rate: int = 16000,
                     workers: int = 0,
                     progress: bool = True,
-                    videos: Optional[dict] = None
-                    ) -> Tuple[List[str], dict]:
+                    videos: Optional[dict] = None) -> Tuple[List[str], dict]:
     """``AudioDataset`` lines (``path num_samples label``) for clips.
 
     The clip-list part of the Kinetics-Sounds and VGGSound converters:
@@ -308,11 +312,17 @@ def build_clip_list(items: Sequence[Tuple[str, int]],
     if videos is None:
         videos = index_files(video_dir)
     found = [(stem, label) for stem, label in items if stem in videos]
-    jobs = [(osp.join(video_dir, videos[stem]),
-             osp.join(out_dir, 'audio', split, f'{stem}.wav')
-             if extract else None) for stem, _ in found]
-    durations = prepare_clips(jobs, sample_rate, workers, progress,
-                              desc=f'{osp.basename(out_dir)} {split}')
+    jobs = [
+        (osp.join(video_dir, videos[stem]),
+         osp.join(out_dir, 'audio', split, f'{stem}.wav') if extract else None)
+        for stem, _ in found
+    ]
+    durations = prepare_clips(
+        jobs,
+        sample_rate,
+        workers,
+        progress,
+        desc=f'{osp.basename(out_dir)} {split}')
     lines = []
     for (stem, label), (_, dst), seconds in zip(found, jobs, durations):
         if seconds is None:

@@ -24,11 +24,10 @@ class AudioMixDataset:
 
     def __init__(self, dataset: Union[Dict, BaseDataset],
                  pipeline: Sequence[Dict]) -> None:
-        self.dataset = DATASETS.build(dataset) if isinstance(
-            dataset, dict) else dataset
+        self.dataset = DATASETS.build(dataset) if isinstance(dataset,
+                                                             dict) else dataset
         self.pipeline: List = [
-            TRANSFORMS.build(t) if isinstance(t, dict) else t
-            for t in pipeline
+            TRANSFORMS.build(t) if isinstance(t, dict) else t for t in pipeline
         ]
 
     @property

@@ -61,9 +61,10 @@ def check_ava_csv(path: str,
             continue
         cells = line.strip().split(',')
         if len(cells) not in (7, 8):
-            _fail(path, lineno, None,
-                  f'expected 8 comma-separated columns {AVA_COLUMNS}, got '
-                  f'{len(cells)}', line)
+            _fail(
+                path, lineno, None,
+                f'expected 8 comma-separated columns {AVA_COLUMNS}, got '
+                f'{len(cells)}', line)
         if not cells[0]:
             _fail(path, lineno, 'video_id', 'empty video id', line)
         for col in (1, 6) + ((7, ) if len(cells) == 8 else ()):
@@ -80,9 +81,10 @@ def check_ava_csv(path: str,
                 _fail(path, lineno, AVA_COLUMNS[col],
                       f'{cells[col]!r} is not a number', line)
             if not -box_tol <= box[-1] <= 1 + box_tol:
-                _fail(path, lineno, AVA_COLUMNS[col],
-                      f'{box[-1]} is outside [0, 1] (AVA boxes are '
-                      'normalised by the frame size)', line)
+                _fail(
+                    path, lineno, AVA_COLUMNS[col],
+                    f'{box[-1]} is outside [0, 1] (AVA boxes are '
+                    'normalised by the frame size)', line)
         if box[2] <= box[0]:
             _fail(path, lineno, 'x2', f'x2={box[2]} is not right of '
                   f'x1={box[0]}', line)
@@ -91,10 +93,11 @@ def check_ava_csv(path: str,
                   f'y1={box[1]}', line)
         label = int(cells[6])
         if not 1 <= label < num_classes:
-            _fail(path, lineno, 'action_id',
-                  f'{label} is outside [1, {num_classes - 1}] '
-                  f'(num_classes={num_classes} counts the background '
-                  'column 0)', line)
+            _fail(
+                path, lineno, 'action_id',
+                f'{label} is outside [1, {num_classes - 1}] '
+                f'(num_classes={num_classes} counts the background '
+                'column 0)', line)
         rows += 1
     return rows
 
@@ -118,13 +121,14 @@ def check_ava_exclude_file(path: str) -> int:
             continue
         cells = line.strip().split(',')
         if len(cells) != 2:
-            _fail(path, lineno, None, 'expected 2 columns (video_id, '
-                  f'timestamp), got {len(cells)}', line)
+            _fail(
+                path, lineno, None, 'expected 2 columns (video_id, '
+                f'timestamp), got {len(cells)}', line)
         try:
             int(cells[1])
         except ValueError:
-            _fail(path, lineno, 'timestamp',
-                  f'{cells[1]!r} is not an integer', line)
+            _fail(path, lineno, 'timestamp', f'{cells[1]!r} is not an integer',
+                  line)
         rows += 1
     return rows
 

@@ -80,8 +80,8 @@ class DriPEDataset(BaseDataset):
                 'data_list' not in annotations:
             raise TypeError(f'{self.ann_file} is not a region-box file '
                             '(a dict with "metainfo" and "data_list")')
-        regions = tuple(annotations.get('metainfo', {}).get(
-            'regions', REGION_NAMES))
+        regions = tuple(
+            annotations.get('metainfo', {}).get('regions', REGION_NAMES))
         if regions != REGION_NAMES:
             raise ValueError(f'{self.ann_file} has regions {regions}, '
                              f'expected {REGION_NAMES}')
@@ -117,7 +117,6 @@ class DriPEDataset(BaseDataset):
                     region_tokens=cached['tokens'],
                     region_valid=valid))
         if not data_list:
-            raise ValueError(
-                f'no image of {self.ann_file} has at least '
-                f'{self.min_valid_regions} valid regions')
+            raise ValueError(f'no image of {self.ann_file} has at least '
+                             f'{self.min_valid_regions} valid regions')
         return data_list

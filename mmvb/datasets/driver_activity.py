@@ -144,8 +144,8 @@ class DriverActivityDataset(BaseActionDataset):
                 start_frame=int(item.get('start_frame', 0)),
                 frame_stride=int(item.get('frame_stride', 1)))
         elif source == 'frames':
-            info.update(frames=list(item['frames']),
-                        total_frames=len(item['frames']))
+            info.update(
+                frames=list(item['frames']), total_frames=len(item['frames']))
         else:
             info.update(total_frames=1)
         if self.feature_root is not None:
@@ -161,10 +161,11 @@ class DriverActivityDataset(BaseActionDataset):
         return info
 
 
-def make_subject_folds(subjects: Sequence[str],
-                       num_folds: int,
-                       test_size: Optional[int] = None,
-                       first_test: Sequence[str] = ()) -> List[Dict]:
+def make_subject_folds(
+        subjects: Sequence[str],
+        num_folds: int,
+        test_size: Optional[int] = None,
+        first_test: Optional[Sequence[str]] = None) -> List[Dict]:
     """Subject-disjoint cross-validation folds.
 
     Fold ``k`` tests on its group of subjects and trains on all the others;
@@ -179,20 +180,21 @@ def make_subject_folds(subjects: Sequence[str],
         num_folds (int): Number of folds.
         test_size (int, optional): Held-out subjects per fold.
             Defaults to None.
-        first_test (Sequence[str]): Fold 0's held-out subjects.
-            Defaults to ().
+        first_test (Sequence[str], optional): Fold 0's held-out subjects.
+            Defaults to None (none).
 
     Returns:
         list[dict]: ``[{'train': [...], 'val': [...], 'test': [...]}, ...]``.
     """
     subjects = sorted({str(s) for s in subjects})
-    first = [s for s in first_test if s in subjects]
+    first = [s for s in first_test or () if s in subjects]
     rest = [s for s in subjects if s not in first]
     groups = [first] if first else []
     remaining = num_folds - len(groups)
     if test_size is not None:
-        groups += [rest[i * test_size:(i + 1) * test_size]
-                   for i in range(remaining)]
+        groups += [
+            rest[i * test_size:(i + 1) * test_size] for i in range(remaining)
+        ]
     else:
         groups += [rest[i::remaining] for i in range(remaining)]
     folds = []
@@ -254,15 +256,15 @@ def dump_driver_annotations(path: str,
 
 def natural_key(name: str) -> list:
     """Sort key that orders ``'2.jpg'`` before ``'10.jpg'``."""
-    return [int(t) if t.isdigit() else t.lower()
-            for t in re.split(r'(\d+)', name)]
+    return [
+        int(t) if t.isdigit() else t.lower() for t in re.split(r'(\d+)', name)
+    ]
 
 
 def list_images(folder: str) -> List[str]:
     """Image file names in ``folder``, in natural order."""
     names = [
-        n for n in os.listdir(folder)
-        if n.lower().endswith(IMAGE_EXTENSIONS)
+        n for n in os.listdir(folder) if n.lower().endswith(IMAGE_EXTENSIONS)
         and osp.isfile(osp.join(folder, n))
     ]
     return sorted(names, key=natural_key)
@@ -275,7 +277,8 @@ def video_info(path: str) -> Tuple[int, float]:
     return len(reader), float(reader.get_avg_fps())
 
 
-def window_clips(num_frames: int, clip_frames: Optional[int],
+def window_clips(num_frames: int,
+                 clip_frames: Optional[int],
                  min_frames: int = 1) -> List[Tuple[int, int]]:
     """Cut ``num_frames`` consecutive frames into non-overlapping windows of
     ``clip_frames`` (None or 0: one window); a last window shorter than

@@ -48,8 +48,8 @@ def _clip_box(box: np.ndarray, width: int, height: int) -> np.ndarray:
     return box
 
 
-def _scaled_box(points: np.ndarray, scale: float, min_size: float,
-                width: int, height: int) -> np.ndarray:
+def _scaled_box(points: np.ndarray, scale: float, min_size: float, width: int,
+                height: int) -> np.ndarray:
     """Tight box of ``points`` scaled about its centre by ``scale``, each
     side at least ``min_size``, clipped to the image."""
     lo, hi = points.min(axis=0), points.max(axis=0)
@@ -59,15 +59,15 @@ def _scaled_box(points: np.ndarray, scale: float, min_size: float,
     return _clip_box(box, width, height)
 
 
-def wholebody_region_boxes(keypoints: np.ndarray,
-                           scores: np.ndarray,
-                           image_size: Tuple[int, int],
-                           score_thr: float = 0.3,
-                           head_scale: float = 1.3,
-                           hand_scale: float = 1.5,
-                           min_size_ratio: float = 0.125,
-                           min_points: int = 2) -> Tuple[np.ndarray,
-                                                         np.ndarray]:
+def wholebody_region_boxes(
+        keypoints: np.ndarray,
+        scores: np.ndarray,
+        image_size: Tuple[int, int],
+        score_thr: float = 0.3,
+        head_scale: float = 1.3,
+        hand_scale: float = 1.5,
+        min_size_ratio: float = 0.125,
+        min_points: int = 2) -> Tuple[np.ndarray, np.ndarray]:
     """Head, left-hand and right-hand boxes of one person.
 
     A region uses its keypoints with score above ``score_thr``: the head
@@ -105,8 +105,8 @@ def wholebody_region_boxes(keypoints: np.ndarray,
     min_size = min_size_ratio * min(width, height)
     boxes = np.zeros((3, 4), dtype=np.float32)
     valid = np.zeros(3, dtype=bool)
-    groups = ((WHOLEBODY_HEAD, head_scale, None),
-              (WHOLEBODY_LEFT_HAND, hand_scale, WHOLEBODY_WRISTS[0]),
+    groups = ((WHOLEBODY_HEAD, head_scale,
+               None), (WHOLEBODY_LEFT_HAND, hand_scale, WHOLEBODY_WRISTS[0]),
               (WHOLEBODY_RIGHT_HAND, hand_scale, WHOLEBODY_WRISTS[1]))
     for r, (indices, scale, wrist) in enumerate(groups):
         idx = np.asarray(indices)
@@ -115,8 +115,7 @@ def wholebody_region_boxes(keypoints: np.ndarray,
             box = _scaled_box(keypoints[visible], scale, min_size, width,
                               height)
         elif wrist is not None and scores[wrist] > score_thr:
-            box = _scaled_box(keypoints[[wrist]], 1.0, min_size, width,
-                              height)
+            box = _scaled_box(keypoints[[wrist]], 1.0, min_size, width, height)
         else:
             continue
         if box[2] > box[0] and box[3] > box[1]:
@@ -127,7 +126,8 @@ def wholebody_region_boxes(keypoints: np.ndarray,
 # ---------------------------------------------------------------------------
 # Region-box annotation file
 # ---------------------------------------------------------------------------
-def dump_region_boxes(path: str, data_list: Sequence[dict],
+def dump_region_boxes(path: str,
+                      data_list: Sequence[dict],
                       metainfo: Optional[dict] = None) -> None:
     """Write the box file read by :class:`DriPEDataset`.
 

@@ -4,9 +4,11 @@ import os
 import os.path as osp
 from typing import Iterable, Sequence
 
+IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png')
+
 
 def count_frames(frame_dir: str,
-                 suffixes: Sequence[str] = ('.jpg', '.jpeg', '.png')) -> int:
+                 suffixes: Sequence[str] = IMAGE_SUFFIXES) -> int:
     """Number of image files directly inside ``frame_dir`` (0 if it does
     not exist)."""
     if not osp.isdir(frame_dir):

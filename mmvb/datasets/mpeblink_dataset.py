@@ -46,8 +46,9 @@ def official_train_clip(frame: int, eligible: np.ndarray,
     a neighbour is used only if it is an *eligible* frame (at least one
     face) inside ``[first, last]`` eligible frame; missing past neighbours
     are replaced by the first eligible frame of the video, missing future
-    ones by the last, and the indices are sorted (instblink.md section
-    4.4). The clip has ``2 * (clip_len // 2) + 1`` frames.
+    ones by the last, and the indices are sorted (``prepare_train_clip``
+    of ``mmdet/datasets/mpeblink.py``, wenzhengzeng/MPEblink@ee9a44f).
+    The clip has ``2 * (clip_len // 2) + 1`` frames.
 
     Args:
         frame (int): Centre frame (eligible).

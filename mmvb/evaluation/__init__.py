@@ -1,14 +1,13 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Metrics (registered into ``mmaction.registry.METRICS``)."""
-from .functional import (ClipLinker, blink_intervals, evaluate_mpeblink,
-                         frame_average_precision, hust_lebw_scores, mean_ap,
-                         tracks_to_results)
+from .functional import (evaluate_mpeblink, frame_average_precision,
+                         hust_lebw_scores, mean_ap, tracks_to_results)
 from .metrics import (AVAFrameMAPMetric, HUSTLEBWMetric, MPEblinkMetric,
                       TubeFrameMAPMetric, VerbNounActionMetric)
 
 __all__ = [
-    'AVAFrameMAPMetric', 'ClipLinker', 'HUSTLEBWMetric', 'MPEblinkMetric',
-    'TubeFrameMAPMetric', 'VerbNounActionMetric', 'blink_intervals',
-    'evaluate_mpeblink', 'frame_average_precision', 'hust_lebw_scores',
-    'mean_ap', 'tracks_to_results'
+    'AVAFrameMAPMetric', 'HUSTLEBWMetric', 'MPEblinkMetric',
+    'TubeFrameMAPMetric', 'VerbNounActionMetric', 'evaluate_mpeblink',
+    'frame_average_precision', 'hust_lebw_scores', 'mean_ap',
+    'tracks_to_results'
 ]

@@ -6,8 +6,9 @@ from .backbones import (AttentionBasicBlock, AttentionBottleneck,
                         ResNetTSMW3)
 from .data_preprocessors import (FrameFeatureDataPreprocessor,
                                  PaddedActionDataPreprocessor)
-from .heads import (BMViTHead, CRCDHead, DualScopeHead, InstBlinkHead,
-                    InstBlinkStage, IRDDHead, VerbNounHead, owlvit_box_bias)
+from .dense_heads import BMViTHead, owlvit_box_bias
+from .detectors import BMViTLocalizer, InstBlink
+from .heads import CRCDHead, DualScopeHead, IRDDHead, VerbNounHead
 from .layers import (CBAM, AdaptFormerAdapter, AudioOffsetGenerator, BiMamba,
                      DeformableAudioAttention, DynamicConv,
                      DynamicDifferenceExtractor, FineGrainedMotionEncoder,
@@ -15,31 +16,33 @@ from .layers import (CBAM, AdaptFormerAdapter, AudioOffsetGenerator, BiMamba,
                      QueryInteraction, SATPMBlock, SpatialInductiveAdapter,
                      TaskAwareAdapter, W3Attention, collect_attention_maps,
                      record_attention_map)
-from .localizers import BMViTLocalizer, InstBlink, convert_official_instblink
 from .losses import BinaryFocalLoss, FeatureMimicLoss, sigmoid_focal_loss
 from .necks import FPNNeck
 from .pretrainers import SBCDPretrainer
 from .recognizers import DualScopeRecognizer, MFRRecognizer2D
+from .roi_heads import InstBlinkHead, InstBlinkStage
 from .task_modules import (ActorMatchCost, BaseMatchCost, BoxL1MatchCost,
-                           FocalMatchCost, GIoUMatchCost, HungarianMatcher,
-                           MultiLabelMatchCost, pad_targets)
+                           ClipLinker, FocalMatchCost, GIoUMatchCost,
+                           HungarianMatcher, MultiLabelMatchCost,
+                           blink_intervals, pad_targets, temporal_nms)
+from .utils import convert_official_instblink
 
 __all__ = [
     'ActorMatchCost', 'AdaptFormerAdapter', 'AttentionBasicBlock',
     'AttentionBottleneck', 'AudioOffsetGenerator',
     'AudioSpectrogramTransformer', 'BCVEncoder', 'BMViTBackbone', 'BMViTHead',
     'BMViTLocalizer', 'BaseMatchCost', 'BiMamba', 'BinaryFocalLoss',
-    'BoxL1MatchCost', 'CBAM', 'CRCDHead', 'DeformableAudioAttention',
-    'DeformableAudioTransformer', 'DeformableBlock', 'DualScopeHead',
-    'DualScopeRecognizer', 'DynamicConv', 'DynamicDifferenceExtractor',
-    'FPNNeck', 'FeatureMimicLoss', 'FineGrainedMotionEncoder',
-    'FocalMatchCost', 'FrameFeatureDataPreprocessor', 'GIoUMatchCost',
-    'HungarianMatcher', 'IRDDHead', 'InputPerturbation', 'InstBlink',
-    'InstBlinkHead', 'InstBlinkStage', 'LearnableInputAdaptor', 'LoRAQKV',
-    'MFRRecognizer2D', 'MultiLabelMatchCost', 'PaddedActionDataPreprocessor',
-    'QueryInteraction', 'ResNetTSMW3', 'SATPMBlock', 'SBCDPretrainer',
-    'SpatialInductiveAdapter', 'TaskAwareAdapter', 'VerbNounHead',
-    'W3Attention', 'collect_attention_maps', 'convert_official_instblink',
-    'owlvit_box_bias', 'pad_targets', 'record_attention_map',
-    'sigmoid_focal_loss'
+    'BoxL1MatchCost', 'CBAM', 'ClipLinker', 'CRCDHead',
+    'DeformableAudioAttention', 'DeformableAudioTransformer',
+    'DeformableBlock', 'DualScopeHead', 'DualScopeRecognizer', 'DynamicConv',
+    'DynamicDifferenceExtractor', 'FPNNeck', 'FeatureMimicLoss',
+    'FineGrainedMotionEncoder', 'FocalMatchCost',
+    'FrameFeatureDataPreprocessor', 'GIoUMatchCost', 'HungarianMatcher',
+    'IRDDHead', 'InputPerturbation', 'InstBlink', 'InstBlinkHead',
+    'InstBlinkStage', 'LearnableInputAdaptor', 'LoRAQKV', 'MFRRecognizer2D',
+    'MultiLabelMatchCost', 'PaddedActionDataPreprocessor', 'QueryInteraction',
+    'ResNetTSMW3', 'SATPMBlock', 'SBCDPretrainer', 'SpatialInductiveAdapter',
+    'TaskAwareAdapter', 'VerbNounHead', 'W3Attention', 'blink_intervals',
+    'collect_attention_maps', 'convert_official_instblink', 'owlvit_box_bias',
+    'pad_targets', 'record_attention_map', 'sigmoid_focal_loss', 'temporal_nms'
 ]

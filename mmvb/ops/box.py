@@ -232,7 +232,8 @@ def delta_xywh_decode(boxes: Tensor,
     ``|log(wh_ratio_clip)|``; the centre moves by ``(dx * w, dy * h)`` and
     the size becomes ``(w * exp(dw), h * exp(dh))``. Used by InstBlink's
     face head to refine every frame's box of a query tube independently
-    (stds ``(0.5, 0.5, 1, 1)``, instblink.md section 2.3).
+    (``target_stds=[0.5, 0.5, 1., 1.]`` in ``configs/instblink/
+    instblink_r50.py``, wenzhengzeng/MPEblink@ee9a44f).
 
     Args:
         boxes (Tensor): Boxes ``[..., 4]`` (``x1, y1, x2, y2``).

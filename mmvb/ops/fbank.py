@@ -62,8 +62,10 @@ def next_power_of_2(x: int) -> int:
     return 1 if x == 0 else 2**(x - 1).bit_length()
 
 
-def frame_sizes(sample_frequency: float, frame_length: float,
-                frame_shift: float, round_to_power_of_two: bool = True):
+def frame_sizes(sample_frequency: float,
+                frame_length: float,
+                frame_shift: float,
+                round_to_power_of_two: bool = True):
     """Window size, shift and padded FFT size in samples.
 
     Args:
@@ -115,8 +117,7 @@ def feature_window(window_type: str,
             device=device)
     if window_type == 'povey':
         return torch.hann_window(
-            window_size, periodic=False, dtype=dtype,
-            device=device).pow(0.85)
+            window_size, periodic=False, dtype=dtype, device=device).pow(0.85)
     if window_type == 'rectangular':
         return torch.ones(window_size, dtype=dtype, device=device)
     if window_type == 'blackman':
@@ -150,9 +151,8 @@ def mel_banks(num_bins: int,
 
 
 @functools.lru_cache(maxsize=32)
-def _mel_banks(num_bins: int, padded_window_size: int,
-               sample_frequency: float, low_freq: float,
-               high_freq: float) -> Tensor:
+def _mel_banks(num_bins: int, padded_window_size: int, sample_frequency: float,
+               low_freq: float, high_freq: float) -> Tensor:
     """float64 CPU filters of :func:`mel_banks` (cached; read only)."""
     if num_bins < 3:
         raise ValueError('Kaldi needs at least 3 mel bins')
@@ -194,8 +194,8 @@ def _frames(wave: Tensor, window_size: int, window_shift: int,
             wave = torch.cat((reversed_wave[-pad:], wave, reversed_wave))
         else:
             wave = torch.cat((wave[-pad:], reversed_wave))
-    return wave.as_strided((n, window_size), (window_shift * wave.stride(0),
-                                              wave.stride(0)))
+    return wave.as_strided((n, window_size),
+                           (window_shift * wave.stride(0), wave.stride(0)))
 
 
 def kaldi_fbank(waveform: Tensor,
@@ -276,8 +276,9 @@ def kaldi_fbank(waveform: Tensor,
     if not waveform.is_floating_point():
         raise TypeError('waveform must be a float tensor')
     dtype, device = waveform.dtype, waveform.device
-    window_size, window_shift, padded = frame_sizes(
-        sample_frequency, frame_length, frame_shift, round_to_power_of_two)
+    window_size, window_shift, padded = frame_sizes(sample_frequency,
+                                                    frame_length, frame_shift,
+                                                    round_to_power_of_two)
     if not 2 <= window_size <= waveform.numel() or window_shift <= 0:
         raise ValueError(
             f'choose a window size {window_size} in [2, {waveform.numel()}]'
@@ -302,8 +303,8 @@ def kaldi_fbank(waveform: Tensor,
     if preemphasis_coefficient != 0.0:
         previous = torch.cat((frames[:, :1], frames[:, :-1]), dim=1)
         frames = frames - preemphasis_coefficient * previous
-    frames = frames * feature_window(window_type, window_size,
-                                     blackman_coeff, dtype, device)
+    frames = frames * feature_window(window_type, window_size, blackman_coeff,
+                                     dtype, device)
     if padded != window_size:
         frames = F.pad(frames, (0, padded - window_size))
     if use_energy and not raw_energy:
@@ -319,8 +320,8 @@ def kaldi_fbank(waveform: Tensor,
         feats = feats.clamp(min=EPSILON).log()
     if use_energy:
         energy = energy[:, None]
-        feats = torch.cat((feats, energy) if htk_compat else (energy, feats),
-                          dim=1)
+        feats = torch.cat(
+            (feats, energy) if htk_compat else (energy, feats), dim=1)
     if subtract_mean:
         feats = feats - feats.mean(dim=0, keepdim=True)
     return feats

@@ -2,7 +2,8 @@
 """RoIAlign (He et al., Mask R-CNN, ICCV 2017) and FPN level mapping.
 
 Used by InstBlink's Video Interaction Module (a 7x7 RoIAlign on the FPN
-level chosen per box, see ``shared/research/instblink.md`` section 2.3) and
+level chosen per box: ``bbox_roi_extractor`` of ``configs/instblink/
+instblink_r50.py`` in wenzhengzeng/MPEblink@ee9a44f) and
 by DualScope.
 
 :func:`roi_align` follows the semantics of ``torchvision.ops.roi_align`` and
@@ -254,8 +255,9 @@ def map_rois_to_levels(rois: Tensor,
     num_levels - 1)``: with ``finest_scale=56`` and 4 levels, boxes of
     scale ``< 112`` go to level 0 (P2), ``[112, 224)`` to 1, ``[224, 448)``
     to 2 and ``>= 448`` to 3. This is mmdet's variant of Eq. 1 of FPN
-    (Lin et al., CVPR 2017), used by InstBlink's VIM (instblink.md
-    section 2.3).
+    (Lin et al., CVPR 2017), used by InstBlink's VIM (mmdet 2.x
+    ``SingleRoIExtractor`` as configured in ``configs/instblink/
+    instblink_r50.py`` of wenzhengzeng/MPEblink@ee9a44f).
 
     Args:
         rois (Tensor): ``[K, 5]`` (batch index + ``xyxy``) or ``[..., 4]``

@@ -92,8 +92,8 @@ def _expand_bc(M: Tensor, dim: int, dtype: torch.dtype) -> Tensor:
     raise ValueError(f'B/C must have 2, 3 or 4 dims, got {tuple(M.shape)}')
 
 
-def _discretize(u, delta, A, B, C, delta_bias, delta_softplus
-                ) -> Tuple[Tensor, Tensor, Tensor, torch.dtype]:
+def _discretize(u, delta, A, B, C, delta_bias,
+                delta_softplus) -> Tuple[Tensor, Tensor, Tensor, torch.dtype]:
     """Return the log decays ``a = delta * A`` and inputs
     ``x = delta * u * B`` (both ``[batch, dim, N, L]``) and ``C``
     broadcastable to them."""
@@ -136,10 +136,11 @@ def _doubling_scan(decay: Tensor, x: Tensor) -> Tuple[Tensor, Tensor]:
     """
     length, k = x.shape[-1], 1
     while k < length:
-        x = torch.cat(
-            [x[..., :k],
-             torch.addcmul(x[..., k:], decay[..., k:], x[..., :-k])],
-            dim=-1)
+        x = torch.cat([
+            x[..., :k],
+            torch.addcmul(x[..., k:], decay[..., k:], x[..., :-k])
+        ],
+                      dim=-1)
         decay = torch.cat([decay[..., :k], decay[..., k:] * decay[..., :-k]],
                           dim=-1)
         k *= 2
@@ -185,17 +186,18 @@ def _scan_states(a: Tensor, x: Tensor, h0: Optional[Tensor],
     return states.flatten(-2)[..., :length]
 
 
-def selective_scan_sequential(u: Tensor,
-                              delta: Tensor,
-                              A: Tensor,
-                              B: Tensor,
-                              C: Tensor,
-                              D: Optional[Tensor] = None,
-                              z: Optional[Tensor] = None,
-                              delta_bias: Optional[Tensor] = None,
-                              delta_softplus: bool = False,
-                              return_last_state: bool = False
-                              ) -> Union[Tensor, Tuple[Tensor, Tensor]]:
+def selective_scan_sequential(
+        u: Tensor,
+        delta: Tensor,
+        A: Tensor,
+        B: Tensor,
+        C: Tensor,
+        D: Optional[Tensor] = None,
+        z: Optional[Tensor] = None,
+        delta_bias: Optional[Tensor] = None,
+        delta_softplus: bool = False,
+        return_last_state: bool = False
+) -> Union[Tensor, Tuple[Tensor, Tensor]]:
     """Step-by-step reference (a Python loop over ``L``); see the module
     docstring for the arguments."""
     a, x, Cx, dtype = _discretize(u, delta, A, B, C, delta_bias,
@@ -211,18 +213,18 @@ def selective_scan_sequential(u: Tensor,
     return (out, h) if return_last_state else out
 
 
-def selective_scan_torch(u: Tensor,
-                         delta: Tensor,
-                         A: Tensor,
-                         B: Tensor,
-                         C: Tensor,
-                         D: Optional[Tensor] = None,
-                         z: Optional[Tensor] = None,
-                         delta_bias: Optional[Tensor] = None,
-                         delta_softplus: bool = False,
-                         return_last_state: bool = False,
-                         chunk_size: int = 64
-                         ) -> Union[Tensor, Tuple[Tensor, Tensor]]:
+def selective_scan_torch(
+        u: Tensor,
+        delta: Tensor,
+        A: Tensor,
+        B: Tensor,
+        C: Tensor,
+        D: Optional[Tensor] = None,
+        z: Optional[Tensor] = None,
+        delta_bias: Optional[Tensor] = None,
+        delta_softplus: bool = False,
+        return_last_state: bool = False,
+        chunk_size: int = 64) -> Union[Tensor, Tuple[Tensor, Tensor]]:
     """Loop-free selective scan: one doubling scan when ``L <= chunk_size``
     (``'parallel'``), else the chunked form; see the module docstring."""
     assert chunk_size >= 2, 'chunk_size must be at least 2'
@@ -233,19 +235,19 @@ def selective_scan_torch(u: Tensor,
     return (out, states[..., -1]) if return_last_state else out
 
 
-def selective_scan(u: Tensor,
-                   delta: Tensor,
-                   A: Tensor,
-                   B: Tensor,
-                   C: Tensor,
-                   D: Optional[Tensor] = None,
-                   z: Optional[Tensor] = None,
-                   delta_bias: Optional[Tensor] = None,
-                   delta_softplus: bool = False,
-                   return_last_state: bool = False,
-                   impl: str = 'auto',
-                   chunk_size: int = 64
-                   ) -> Union[Tensor, Tuple[Tensor, Tensor]]:
+def selective_scan(
+        u: Tensor,
+        delta: Tensor,
+        A: Tensor,
+        B: Tensor,
+        C: Tensor,
+        D: Optional[Tensor] = None,
+        z: Optional[Tensor] = None,
+        delta_bias: Optional[Tensor] = None,
+        delta_softplus: bool = False,
+        return_last_state: bool = False,
+        impl: str = 'auto',
+        chunk_size: int = 64) -> Union[Tensor, Tuple[Tensor, Tensor]]:
     """Selective scan with the implementation chosen at call time.
 
     Args:

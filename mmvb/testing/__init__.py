@@ -3,14 +3,19 @@
 from ._utils import (DEMO_INPUTS, batch_shape, demo_inputs, disable_pretrained,
                      get_cfg, get_config_path, get_config_root, list_configs,
                      register_demo_inputs)
+from .checkpoint_manifest import (checkpoint_from_manifest, load_manifest,
+                                  make_manifest, state_dict_from_manifest,
+                                  write_manifest)
 from .dualscope_inputs import sbcd_pretrainer_inputs
 from .loss_recorder_hook import LossRecorderHook
 from .mpeblink import write_fake_hust_lebw, write_fake_mpeblink_release
 
 __all__ = [
-    'DEMO_INPUTS', 'LossRecorderHook', 'batch_shape', 'demo_inputs',
-    'disable_pretrained', 'sbcd_pretrainer_inputs',
-    'get_cfg', 'get_config_path', 'get_config_root', 'list_configs',
+    'DEMO_INPUTS', 'LossRecorderHook', 'batch_shape',
+    'checkpoint_from_manifest', 'demo_inputs', 'load_manifest',
+    'make_manifest', 'state_dict_from_manifest', 'write_manifest',
+    'disable_pretrained', 'sbcd_pretrainer_inputs', 'get_cfg',
+    'get_config_path', 'get_config_root', 'list_configs',
     'register_demo_inputs', 'write_fake_hust_lebw',
     'write_fake_mpeblink_release'
 ]

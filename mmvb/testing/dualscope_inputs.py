@@ -17,8 +17,7 @@ def sbcd_pretrainer_inputs(model_cfg, batch_size: int = 1, input_shape=None):
     three full-size ones; masking of invalid regions is exercised too.
     """
     patch = int(model_cfg['backbone'].get('patch_size', 16))
-    shape = batch_shape(input_shape, batch_size,
-                        (1, 3, 4 * patch, 4 * patch))
+    shape = batch_shape(input_shape, batch_size, (1, 3, 4 * patch, 4 * patch))
     height, width = shape[-2:]
     region_dims = int(model_cfg['crcd_head'].get('region_dims', 256))
     boxes = torch.tensor([[0.1, 0.05, 0.5, 0.45], [0.05, 0.5, 0.45, 0.95],

@@ -86,7 +86,6 @@ import torch
 
 _APPLIED = False
 
-
 # ---------------------------------------------------------------------------
 # 1. mmaction2 1.2.0 wheel without ``localizers/drn``
 # ---------------------------------------------------------------------------
@@ -159,9 +158,10 @@ def _checkpoint_safe_globals() -> List[object]:
         from numpy._core.multiarray import _reconstruct, scalar
     except ImportError:  # numpy < 2
         from numpy.core.multiarray import _reconstruct, scalar
-    dtype_classes = [type(np.dtype(t)) for t in
-                     ('float64', 'float32', 'float16', 'int64', 'int32',
-                      'int8', 'uint8', 'bool')]
+    dtype_classes = [
+        type(np.dtype(t)) for t in ('float64', 'float32', 'float16', 'int64',
+                                    'int32', 'int8', 'uint8', 'bool')
+    ]
     return [HistoryBuffer, _reconstruct, scalar, np.ndarray, np.dtype
             ] + dtype_classes
 

@@ -35,5 +35,4 @@ def register_all_modules(init_default_scope: bool = True) -> None:
                           'default scope to be "mmaction". If this is not '
                           'expected, please set `init_default_scope=False`.')
             new_instance_name = f'mmaction-{datetime.datetime.now()}'
-            DefaultScope.get_instance(new_instance_name,
-                                      scope_name='mmaction')
+            DefaultScope.get_instance(new_instance_name, scope_name='mmaction')

@@ -96,16 +96,24 @@ def plot_sampling_points(spectrogram: np.ndarray,
             rows, cols = to_pixels(pos)
             colour = colours(g % 10)
             ax.quiver(
-                ref_c, ref_r, cols - ref_c, rows - ref_r, angles='xy',
-                scale_units='xy', scale=1, color=colour, width=0.0015,
+                ref_c,
+                ref_r,
+                cols - ref_c,
+                rows - ref_r,
+                angles='xy',
+                scale_units='xy',
+                scale=1,
+                color=colour,
+                width=0.0015,
                 alpha=0.7)
             ax.scatter(cols, rows, s=8, color=colour, label=f'group {g}')
         ax.set_xlim(-0.5, time - 0.5)
         ax.set_ylim(-0.5, freq - 0.5)
         ax.set_ylabel('mel bin')
-        ax.set_title(f"{rec['name']} ({rec['positions'].shape[1]}x"
-                     f"{rec['positions'].shape[2]} keys per group)",
-                     fontsize=9)
+        ax.set_title(
+            f"{rec['name']} ({rec['positions'].shape[1]}x"
+            f"{rec['positions'].shape[2]} keys per group)",
+            fontsize=9)
     axes[-1, 0].set_xlabel('frame')
     axes[0, 0].legend(loc='upper right', fontsize=7, markerscale=2)
     if title:

@@ -21,8 +21,8 @@ from mmvb.apis import build_model_from_cfg, model_complexity
 from mmvb.testing import get_cfg
 
 SHAPE = (1, 1, 1, 128, 1024)
-DATAR = 'datar/datar_dat-b-in1k-pre_8xb12-50e_vggsound-audio.py'
-AST = 'datar/ast_deit-b-in1k-pre_8xb12-50e_vggsound-audio.py'
+DATAR = 'datar/datar_in1k-pretrained-dat-b_8xb12-50e_vggsound-audio.py'
+AST = 'datar/ast_in1k-pretrained-deit-b_8xb12-50e_vggsound-audio.py'
 
 
 def _macs(cfg, counting):

@@ -30,8 +30,12 @@ def test_clip_indices_match_sample_ava_frames(key):
     frames (fps 1, timestamps = frame index, frames counted from 0)."""
     sample = SampleAVAFrames(clip_len=4, frame_interval=2, test_mode=True)
     ref = sample(
-        dict(fps=1, timestamp=key, timestamp_start=0, start_index=0,
-             total_frames=8))['frame_inds']
+        dict(
+            fps=1,
+            timestamp=key,
+            timestamp_start=0,
+            start_index=0,
+            total_frames=8))['frame_inds']
     assert clip_indices(key, 8, 4, 2).tolist() == ref.tolist()
     assert clip_indices(5, 8, 4, 2).tolist() == [1, 3, 5, 7]
 
@@ -40,8 +44,10 @@ def test_clip_indices_match_sample_ava_frames(key):
                                                ((-1, 64), True),
                                                ((200, 64), True)])
 def test_resized_shape_matches_mmaction_resize(scale, keep_ratio):
-    results = dict(imgs=[np.zeros((90, 160, 3), np.uint8)],
-                   img_shape=(90, 160), modality='RGB')
+    results = dict(
+        imgs=[np.zeros((90, 160, 3), np.uint8)],
+        img_shape=(90, 160),
+        modality='RGB')
     out = Resize(scale=scale, keep_ratio=keep_ratio)(results)
     assert _resized_shape(90, 160, scale, keep_ratio) == out['img_shape']
 
@@ -54,8 +60,8 @@ def tiny_model_files(tmp_path_factory):
     model = init_localizer(get_config_path(SYNTHETIC))
     ckpt = str(root / 'random.pth')
     save_checkpoint(model.state_dict(), ckpt)
-    frames, _ = render_ava_video(np.random.default_rng(0), num_seconds=3,
-                                 fps=8)
+    frames, _ = render_ava_video(
+        np.random.default_rng(0), num_seconds=3, fps=8)
     video = str(root / 'in.mp4')
     write_video(video, frames, fps=8)
     return root, ckpt, video, frames
@@ -88,11 +94,12 @@ def test_demo_writes_annotated_video(tiny_model_files, capsys):
     argv = [
         'demo_bmvit.py', video,
         get_config_path(SYNTHETIC), ckpt, out, '--actor-thr', '0.0',
-        '--label-map', str(labels), '--score-thr', '0.0', '--topk', '0'
+        '--label-map',
+        str(labels), '--score-thr', '0.0', '--topk', '0'
     ]
     with mock.patch.object(sys, 'argv', argv):
-        runpy.run_path(osp.join(REPO, 'demo', 'demo_bmvit.py'),
-                       run_name='__main__')
+        runpy.run_path(
+            osp.join(REPO, 'demo', 'demo_bmvit.py'), run_name='__main__')
     assert '24 frames, 3 key frames' in capsys.readouterr().out
     cap = cv2.VideoCapture(out)
     written = []

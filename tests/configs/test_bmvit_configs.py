@@ -58,8 +58,7 @@ def test_metafile_lists_every_config():
     listed = sorted(m['Config'] for m in meta['Models'])
     assert listed == sorted(f'configs/{c}' for c in CONFIGS)
     for model in meta['Models']:
-        assert model['Name'] == osp.splitext(osp.basename(
-            model['Config']))[0]
+        assert model['Name'] == osp.splitext(osp.basename(model['Config']))[0]
         assert model['In Collection'] == 'BMViT'
     index = osp.join(osp.dirname(root), 'model-index.yml')
     if osp.isfile(index):  # source checkouts

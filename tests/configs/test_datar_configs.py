@@ -18,8 +18,8 @@ def test_configs_found():
     assert len(CONFIGS) == 12
 
 
-@pytest.mark.parametrize(
-    'rel', [c for c in CONFIGS if 'epic-kitchens-100' in c][:1])
+@pytest.mark.parametrize('rel',
+                         [c for c in CONFIGS if 'epic-kitchens-100' in c][:1])
 def test_epic_config_predicts_verbs_and_nouns(rel):
     """Every config builds and runs in tests/test_configs.py (the sweep);
     here the EPIC-100 head and metric: 97 verb + 293 noun scores."""

@@ -2,7 +2,7 @@
 """DATAR learns: the synthetic CPU config reaches >= 90 % top-1.
 
 Generates the synthetic audio-event set (480 + 120 one-second wav clips),
-trains ``configs/datar/datar_tiny-synthetic_1xb16-30e_synthetic-audio-events``
+trains ``configs/datar/datar_dat-tiny_1xb16-30e_synthetic-audio-events-audio``
 with mmengine's Runner (the real pipeline: wav decoding, Kaldi fbank with
 the on-disk cache, RecognizerAudio) and checks the validation accuracy.
 About a minute of CPU time (one thread).
@@ -13,7 +13,7 @@ from mmengine.runner import Runner
 from mmvb.datasets.synthetic import generate_audio_event_dataset
 from mmvb.testing import get_cfg
 
-CONFIG = 'datar/datar_tiny-synthetic_1xb16-30e_synthetic-audio-events.py'
+CONFIG = 'datar/datar_dat-tiny_1xb16-30e_synthetic-audio-events-audio.py'
 
 
 def _point_to(cfg, root):
@@ -32,8 +32,8 @@ def _point_to(cfg, root):
 
 def test_datar_learns_synthetic_audio_events(tmp_path):
     root = str(tmp_path / 'audio_events')
-    generate_audio_event_dataset(root, num_train=480, num_val=120,
-                                 progress=False)
+    generate_audio_event_dataset(
+        root, num_train=480, num_val=120, progress=False)
     cfg = get_cfg(CONFIG)
     _point_to(cfg, root)
     cfg.work_dir = str(tmp_path / 'work')

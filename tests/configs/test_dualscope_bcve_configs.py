@@ -20,8 +20,9 @@ from mmvb.models.backbones import count_parameters
 from mmvb.testing import disable_pretrained, get_config_path, list_configs
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-SYNTHETIC = ('dualscope/'
-             'bcve-sbcd_vit-tiny-p14_1xb8-300i_synthetic-driver-regions.py')
+SYNTHETIC = (
+    'dualscope/'
+    'bcve-sbcd_vit-tiny-p14_1xb8-300i_synthetic-driver-regions-rgb.py')
 # Heads of the ViT-L/14 pre-trainer: KRCE (LayerNorm 512, self-attention
 # 4*256*256 + 4*256, linear 256*1024 + 1024) + cross-attention
 # (4*1024*1024 + 4*1024).
@@ -115,10 +116,7 @@ def test_synthetic_sbcd_losses_decrease_with_pcgrad(synthetic_root, tmp_path,
                                                     monkeypatch):
     iters = 200
     cfg = _synthetic_cfg(
-        synthetic_root,
-        str(tmp_path),
-        monkeypatch,
-        **{
+        synthetic_root, str(tmp_path), monkeypatch, **{
             'train_cfg.max_iters': iters,
             'param_scheduler.0.T_max': iters,
             'param_scheduler.0.end': iters,
@@ -142,8 +140,8 @@ def test_synthetic_sbcd_losses_decrease_with_pcgrad(synthetic_root, tmp_path,
     assert len(conflicts) == iters and max(conflicts) == 1.0
 
 
-def test_synthetic_config_trains_on_two_cpu_processes(synthetic_root,
-                                                      tmp_path, free_port):
+def test_synthetic_config_trains_on_two_cpu_processes(synthetic_root, tmp_path,
+                                                      free_port):
     env = dict(
         os.environ,
         MMVB_DATA_ROOT=synthetic_root,
@@ -174,8 +172,8 @@ def test_metafile_lists_the_bcve_configs():
         meta = yaml.safe_load(f)
     models = {
         m['Config']: m
-        for m in meta['Models'] if osp.basename(m['Config']).startswith(
-            'bcve-')
+        for m in meta['Models']
+        if osp.basename(m['Config']).startswith('bcve-')
     }
     expected = {f'configs/{c}' for c in _bcve_configs() + [SYNTHETIC]}
     assert set(models) == expected

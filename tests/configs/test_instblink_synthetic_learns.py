@@ -20,8 +20,9 @@ from mmengine.runner import Runner
 from mmvb.datasets.synthetic import generate_blink_dataset
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CFG = osp.join(ROOT, 'configs', 'instblink',
-               'instblink_r18-c16-fpn_1xb4-5f-1000i_synthetic-blink.py')
+CFG = osp.join(
+    ROOT, 'configs', 'instblink',
+    'instblink_r18-c16-fpn_1xb4-5x1x1-1000i_synthetic-blink-rgb.py')
 
 
 @pytest.mark.slow

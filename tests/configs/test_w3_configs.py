@@ -87,8 +87,9 @@ def _stage1_of(rel):
     return osp.join('w3', algo[:-len('-mfr')] + '_' + rest + '.py')
 
 
-MFR_CONFIGS = [c for c in PAPER_CONFIGS if _name(c).split('_')[0].endswith(
-    '-mfr')]
+MFR_CONFIGS = [
+    c for c in PAPER_CONFIGS if _name(c).split('_')[0].endswith('-mfr')
+]
 
 
 @pytest.mark.parametrize('rel', MFR_CONFIGS)
@@ -135,17 +136,19 @@ def test_ablation_switches():
     base = 'imagenet-pretrained-r50_8xb6-1x1x16-50e_sthv1-rgb.py'
     get = {
         k: _cfg(osp.join('w3', f'{k}_{base}')).model
-        for k in ('w3', 'w3-noafr', 'w3-nosa', 'w3-nota', 'tsm-cbam')
+        for k in ('w3', 'w3-wo-afr', 'w3-wo-sa', 'w3-wo-ta', 'tsm-cbam')
     }
     assert get['w3'].backbone.with_afr
-    assert not get['w3-noafr'].backbone.with_afr
-    assert not get['w3-nosa'].backbone.attention_cfg.with_spatial
-    assert not get['w3-nosa'].backbone.with_afr
-    assert not get['w3-nota'].backbone.attention_cfg.with_temporal
+    assert not get['w3-wo-afr'].backbone.with_afr
+    assert not get['w3-wo-sa'].backbone.attention_cfg.with_spatial
+    assert not get['w3-wo-sa'].backbone.with_afr
+    assert not get['w3-wo-ta'].backbone.attention_cfg.with_temporal
     assert get['tsm-cbam'].backbone.attention_cfg.type == 'CBAM'
-    nl = _cfg(osp.join(
-        'w3', 'tsm_imagenet-pretrained-r50-nl-embedded-gaussian_8xb6-1x1x16-'
-        '50e_sthv1-rgb.py')).model.backbone
+    nl = _cfg(
+        osp.join(
+            'w3',
+            'tsm_imagenet-pretrained-r50-nl-embedded-gaussian_8xb6-1x1x16-'
+            '50e_sthv1-rgb.py')).model.backbone
     assert nl.type == 'ResNetTSM' and sum(map(sum, nl.non_local)) == 5
 
 
@@ -155,8 +158,7 @@ def test_metafile_lists_every_config():
         meta = yaml.safe_load(f)
     listed = [m['Config'] for m in meta['Models']]
     assert len(listed) == len(set(listed))
-    assert sorted(listed) == sorted(
-        osp.join('configs', c) for c in W3_CONFIGS)
+    assert sorted(listed) == sorted(osp.join('configs', c) for c in W3_CONFIGS)
     for model in meta['Models']:
         assert model['Name'] == _name(model['Config'])
         assert model['In Collection'] == 'W3'

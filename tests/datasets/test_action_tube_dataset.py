@@ -83,8 +83,9 @@ def _fake_release(root, name, gt_name, frame_dir, ext, splits):
 @pytest.fixture(scope='module')
 def jhmdb(tmp_path_factory):
     root = str(tmp_path_factory.mktemp('jhmdb'))
-    splits = ([['Run/v_run_01', 'Jump/v_jump_01'], ['Run/v_run_02']],
-              [['Run/v_run_02'], ['Run/v_run_01', 'Jump/v_jump_01']])
+    splits = ([['Run/v_run_01', 'Jump/v_jump_01'],
+               ['Run/v_run_02']], [['Run/v_run_02'],
+                                   ['Run/v_run_01', 'Jump/v_jump_01']])
     _fake_release(root, 'jhmdb', 'JHMDB-GT.pkl', 'Frames', 'png', splits)
     return root
 
@@ -121,8 +122,11 @@ def test_convert_jhmdb_and_load_dataset(jhmdb):
     assert [len(s) for s in gt['test_videos']] == [1, 2]
 
     pipeline = [
-        dict(type='SampleAVAFrames', clip_len=4, frame_interval=1,
-             test_mode=True),
+        dict(
+            type='SampleAVAFrames',
+            clip_len=4,
+            frame_interval=1,
+            test_mode=True),
         dict(type='RawFrameDecode'),
         dict(type='Resize', scale=(32, 32), keep_ratio=False),
         dict(type='FormatShape', input_format='NCTHW', collapse=True),
@@ -215,8 +219,7 @@ def test_convert_ucf101_24_checks_frames(tmp_path):
     (lambda gt: gt['nframes'].pop('Run/v_run_02'), ValueError,
      "gttubes['Run/v_run_02']: video missing from nframes"),
 ])
-def test_bad_pickle_names_file_and_key(jhmdb, tmp_path, damage, error,
-                                       words):
+def test_bad_pickle_names_file_and_key(jhmdb, tmp_path, damage, error, words):
     gt = load_act_gt(osp.join(jhmdb, 'JHMDB-GT.pkl'))
     damage(gt)
     path = str(tmp_path / 'bad.pkl')

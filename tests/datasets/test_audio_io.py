@@ -54,21 +54,23 @@ def test_video_containers(tmp_path):
     # container's timestamp resolution (1 ms in Matroska).
     rng = np.random.default_rng(0)
     stereo = rng.uniform(-0.5, 0.5, (2, 88200)).astype(np.float32)
-    write_av_clip(str(tmp_path / 'clip.mkv'), stereo, 44100,
-                  audio_codec='pcm_s16le')
+    write_av_clip(
+        str(tmp_path / 'clip.mkv'), stereo, 44100, audio_codec='pcm_s16le')
     full, _ = load_audio(str(tmp_path / 'clip.mkv'), mono=False)
     assert np.abs(full - stereo).max() < 1e-4
-    seg, _ = load_audio(str(tmp_path / 'clip.mkv'), start=0.5, stop=1.25,
-                        mono=False)
+    seg, _ = load_audio(
+        str(tmp_path / 'clip.mkv'), start=0.5, stop=1.25, mono=False)
     assert seg.shape == (2, 33075)
-    errors = [np.abs(seg - stereo[:, 22050 + d:55125 + d]).max()
-              for d in range(-44, 45)]
+    errors = [
+        np.abs(seg - stereo[:, 22050 + d:55125 + d]).max()
+        for d in range(-44, 45)
+    ]
     assert min(errors) < 1e-4
     mono16k, _ = load_audio(str(tmp_path / 'clip.mkv'), sample_rate=16000)
     assert mono16k.shape == (32000, )
     # Extract to wav (what the dataset converters do).
-    seconds = extract_audio(str(tmp_path / 'clip.mp4'),
-                            str(tmp_path / 'clip.wav'))
+    seconds = extract_audio(
+        str(tmp_path / 'clip.mp4'), str(tmp_path / 'clip.wav'))
     assert seconds == pytest.approx(2.0, abs=0.15)
     assert audio_info(str(tmp_path / 'clip.wav'))[0] == 16000
 

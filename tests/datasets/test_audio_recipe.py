@@ -17,12 +17,13 @@ def test_kinetics_sounds_recipe(tmp_path):
     sr = 16000
     for i, freq in enumerate((300, 2000)):
         t = np.arange(3 * sr) / sr
-        write_audio(str(tmp_path / f'{i}.wav'),
-                    0.3 * np.sin(2 * np.pi * freq * t), sr)
+        write_audio(
+            str(tmp_path / f'{i}.wav'), 0.3 * np.sin(2 * np.pi * freq * t), sr)
     ann = tmp_path / 'train.txt'
     ann.write_text(f'0.wav {3 * sr} 4\n1.wav {3 * sr} 17\n')
     cfg = get_cfg(
-        'datar/datar_dat-b-in1k-pre_8xb12-300e_kinetics-sounds-audio.py')
+        'datar/datar_in1k-pretrained-dat-b_8xb12-300e_kinetics-sounds-audio.py'
+    )
     data_cfg = cfg.train_dataloader.dataset
     assert data_cfg.type == 'AudioMixDataset'
     data_cfg.dataset.ann_file = str(ann)

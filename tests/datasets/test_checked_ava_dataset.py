@@ -8,8 +8,10 @@ from mmengine.registry import init_default_scope
 
 from mmvb.datasets import check_ava_csv, check_ava_exclude_file
 
-GOOD = ['vid_a,0902,0.1,0.2,0.5,0.9,12,0', 'vid_a,0902,0.1,0.2,0.5,0.9,80,0',
-        'vid_b,0903,0.0,0.0,1.0,1.0,1,3']
+GOOD = [
+    'vid_a,0902,0.1,0.2,0.5,0.9,12,0', 'vid_a,0902,0.1,0.2,0.5,0.9,80,0',
+    'vid_b,0903,0.0,0.0,1.0,1.0,1,3'
+]
 
 
 def _write(tmp_path, rows, name='ann.csv'):
@@ -20,21 +22,23 @@ def _write(tmp_path, rows, name='ann.csv'):
 
 def test_good_file_counts_rows(tmp_path):
     assert check_ava_csv(_write(tmp_path, GOOD), num_classes=81) == 3
-    assert check_ava_exclude_file(
-        _write(tmp_path, ['vid_a,0904'], 'ex.csv')) == 1
+    assert check_ava_exclude_file(_write(tmp_path, ['vid_a,0904'],
+                                         'ex.csv')) == 1
 
 
-@pytest.mark.parametrize('bad, column, words', [
-    ('vid_c,0902,0.1,0.2,0.5,0.9,12', None, None),  # 7 columns are fine
-    ('vid_c,09x2,0.1,0.2,0.5,0.9,12,0', 'timestamp', 'not an integer'),
-    ('vid_c,0902,0.1,abc,0.5,0.9,12,0', 'y1', 'not a number'),
-    ('vid_c,0902,0.1,0.2,0.5,1.9,12,0', 'y2', 'outside [0, 1]'),
-    ('vid_c,0902,0.6,0.2,0.5,0.9,12,0', 'x2', 'not right of'),
-    ('vid_c,0902,0.1,0.2,0.5,0.9,81,0', 'action_id', 'outside [1, 80]'),
-    ('vid_c,0902,0.1,0.2,0.5,0.9,0,0', 'action_id', 'outside [1, 80]'),
-    ('vid_c,0902,0.1,0.2,0.5,0.9,12,', 'person_id', 'not an integer'),
-    ('vid_c,0902,0.1,0.2,0.5', 'None', 'expected 8'),
-])
+@pytest.mark.parametrize(
+    'bad, column, words',
+    [
+        ('vid_c,0902,0.1,0.2,0.5,0.9,12', None, None),  # 7 columns are fine
+        ('vid_c,09x2,0.1,0.2,0.5,0.9,12,0', 'timestamp', 'not an integer'),
+        ('vid_c,0902,0.1,abc,0.5,0.9,12,0', 'y1', 'not a number'),
+        ('vid_c,0902,0.1,0.2,0.5,1.9,12,0', 'y2', 'outside [0, 1]'),
+        ('vid_c,0902,0.6,0.2,0.5,0.9,12,0', 'x2', 'not right of'),
+        ('vid_c,0902,0.1,0.2,0.5,0.9,81,0', 'action_id', 'outside [1, 80]'),
+        ('vid_c,0902,0.1,0.2,0.5,0.9,0,0', 'action_id', 'outside [1, 80]'),
+        ('vid_c,0902,0.1,0.2,0.5,0.9,12,', 'person_id', 'not an integer'),
+        ('vid_c,0902,0.1,0.2,0.5', 'None', 'expected 8'),
+    ])
 def test_bad_row_names_file_line_and_column(tmp_path, bad, column, words):
     path = _write(tmp_path, GOOD[:2] + [bad] + GOOD[2:])
     if column is None:
@@ -51,16 +55,21 @@ def test_bad_row_names_file_line_and_column(tmp_path, bad, column, words):
 
 def test_bad_exclude_row(tmp_path):
     path = _write(tmp_path, ['vid_a,0904', 'vid_a,09o5'], 'ex.csv')
-    with pytest.raises(ValueError, match=re.escape(f"{path}:2: column "
-                                                   "'timestamp'")):
+    with pytest.raises(
+            ValueError, match=re.escape(f'{path}:2: column '
+                                        "'timestamp'")):
         check_ava_exclude_file(path)
 
 
 def test_dataset_checks_before_loading(tmp_path):
     init_default_scope('mmaction')
     good = _write(tmp_path, GOOD)
-    cfg = dict(type='CheckedAVADataset', ann_file=good, pipeline=[],
-               num_classes=81, data_prefix=dict(img=str(tmp_path)))
+    cfg = dict(
+        type='CheckedAVADataset',
+        ann_file=good,
+        pipeline=[],
+        num_classes=81,
+        data_prefix=dict(img=str(tmp_path)))
     dataset = DATASETS.build(cfg)
     assert len(dataset) == 2  # two key frames
     labels = dataset.get_data_info(0)['gt_labels']  # one actor, multi-hot

@@ -24,8 +24,8 @@ def setup_module():
 
 def test_make_subject_folds():
     subjects = [f'p{i:02d}' for i in range(10)]
-    folds = make_subject_folds(subjects, 4, test_size=3,
-                               first_test=('p07', 'p03', 'x'))
+    folds = make_subject_folds(
+        subjects, 4, test_size=3, first_test=('p07', 'p03', 'x'))
     assert folds[0]['test'] == ['p07', 'p03']
     assert [f['test'] for f in folds[1:]] == [['p00', 'p01', 'p02'],
                                               ['p04', 'p05', 'p06'],
@@ -48,26 +48,44 @@ def test_window_clips_and_natural_key():
 def _annotations(tmp_path):
     data = [
         dict(id='a', subject='s1', label=0, source='image', path='a.jpg'),
-        dict(id='b', subject='s2', label=1, source='frames', path='f',
-             frames=['0.jpg', '1.jpg', '2.jpg']),
-        dict(id='c', subject='s3', label=1, source='video', path='v.mp4',
-             start_frame=5, num_frames=4, frame_stride=3),
+        dict(
+            id='b',
+            subject='s2',
+            label=1,
+            source='frames',
+            path='f',
+            frames=['0.jpg', '1.jpg', '2.jpg']),
+        dict(
+            id='c',
+            subject='s3',
+            label=1,
+            source='video',
+            path='v.mp4',
+            start_frame=5,
+            num_frames=4,
+            frame_stride=3),
     ]
-    folds = [dict(train=['s1', 's2'], val=['s3'], test=['s3']),
-             dict(train=['s3'], val=['s1'], test=['s1', 's2'])]
+    folds = [
+        dict(train=['s1', 's2'], val=['s3'], test=['s3']),
+        dict(train=['s3'], val=['s1'], test=['s1', 's2'])
+    ]
     path = str(tmp_path / 'ann.json')
-    summary = dump_driver_annotations(path, 'toy', ['x', 'y'], data, folds,
-                                      protocol='toy')
-    assert summary == dict(num_samples=3, num_folds=2, fold0_train=2,
-                           fold0_val=1, fold0_test=1)
+    summary = dump_driver_annotations(
+        path, 'toy', ['x', 'y'], data, folds, protocol='toy')
+    assert summary == dict(
+        num_samples=3, num_folds=2, fold0_train=2, fold0_val=1, fold0_test=1)
     return path
 
 
 def test_dataset_selects_fold_and_split(tmp_path):
     path = _annotations(tmp_path)
-    ds = DriverActivityDataset(path, pipeline=[], fold=1, split='test',
-                               data_prefix=dict(video='/data'),
-                               feature_root='/feats')
+    ds = DriverActivityDataset(
+        path,
+        pipeline=[],
+        fold=1,
+        split='test',
+        data_prefix=dict(video='/data'),
+        feature_root='/feats')
     infos = [ds.get_data_info(i) for i in range(len(ds))]
     assert [i['sample_id'] for i in infos] == ['a', 'b']
     assert infos[0]['filename'] == '/data/a.jpg'
@@ -86,9 +104,10 @@ def test_dataset_selects_fold_and_split(tmp_path):
         DriverActivityDataset(path, pipeline=[], split='dev')
     with pytest.raises(AssertionError):
         dump_driver_annotations(
-            str(tmp_path / 'bad.json'), 'toy', ['x'],
-            [dict(id='a', subject='s', label=3, source='image', path='a')],
-            [], protocol='')
+            str(tmp_path / 'bad.json'),
+            'toy', ['x'],
+            [dict(id='a', subject='s', label=3, source='image', path='a')], [],
+            protocol='')
 
 
 def test_load_clip_features(tmp_path):
@@ -97,9 +116,13 @@ def test_load_clip_features(tmp_path):
     np.save(path, feats)
     results = SampleAllFrames()(dict(total_frames=5, start_index=0))
     assert results['frame_inds'].tolist() == [0, 1, 2, 3, 4]
-    out = LoadClipFeatures()(dict(
-        feature_path=path, frame_inds=np.array([4, 0, 2, 2]), num_clips=2,
-        clip_len=2, start_index=0))
+    out = LoadClipFeatures()(
+        dict(
+            feature_path=path,
+            frame_inds=np.array([4, 0, 2, 2]),
+            num_clips=2,
+            clip_len=2,
+            start_index=0))
     assert out['imgs'].dtype == np.float32
     assert out['imgs'].tolist() == [[feats[4].tolist(), feats[0].tolist()],
                                     [feats[2].tolist(), feats[2].tolist()]]
@@ -112,8 +135,9 @@ def test_synthetic_driver_events():
             events = activity_events(label, rng)
             for e in events:
                 assert 0 <= e['start'] and e['start'] + 0.2 + e['hold'] <= 1
-            if name.endswith(('then_reach', 'then_look', 'then_touch',
-                              'then_glance')):
+            two_events = ('then_reach', 'then_look', 'then_touch',
+                          'then_glance')
+            if name.endswith(two_events):
                 first, second = events
                 # a quarter of the clip between the two events
                 assert second['start'] - (first['start'] + 0.2 +
@@ -132,8 +156,13 @@ def test_synthetic_driver_events():
 def test_generate_driver_dataset(tmp_path):
     root = str(tmp_path)
     summary = generate_driver_dataset(
-        root, num_train=8, num_val=8, num_frames=6, num_subjects=3,
-        num_val_subjects=1, progress=False)
+        root,
+        num_train=8,
+        num_val=8,
+        num_frames=6,
+        num_subjects=3,
+        num_val_subjects=1,
+        progress=False)
     assert summary['fold0_train'] == 8 and summary['fold0_val'] == 8
     with open(osp.join(root, 'annotations.json')) as f:
         ann = json.load(f)
@@ -146,9 +175,12 @@ def test_generate_driver_dataset(tmp_path):
     assert len(reader) == 6 and reader[0].shape == (32, 32, 3)
     ds = DriverActivityDataset(
         osp.join(root, 'annotations.json'),
-        pipeline=[dict(type='UniformSample', clip_len=4), DecodeDriverClip(),
-                  dict(type='FormatShape', input_format='NCTHW'),
-                  dict(type='PackActionInputs')],
+        pipeline=[
+            dict(type='UniformSample', clip_len=4),
+            DecodeDriverClip(),
+            dict(type='FormatShape', input_format='NCTHW'),
+            dict(type='PackActionInputs')
+        ],
         data_prefix=dict(video=root),
         split='val')
     sample = ds[0]

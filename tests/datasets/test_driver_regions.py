@@ -96,7 +96,11 @@ def _pipeline(size=56):
 
 def test_dripe_dataset_on_generated_files(tmp_path):
     files = generate_driver_regions_dataset(
-        str(tmp_path), num_train=6, size=112, p_hidden=0.5, seed=3,
+        str(tmp_path),
+        num_train=6,
+        size=112,
+        p_hidden=0.5,
+        seed=3,
         progress=False)
     assert set(files) == {'train_boxes', 'train_tokens'}
     ds = DriPEDataset(
@@ -111,7 +115,8 @@ def test_dripe_dataset_on_generated_files(tmp_path):
     sample = out['data_samples']
     # Boxes follow the resize (112 -> 56).
     np.testing.assert_allclose(
-        sample.region_boxes.numpy(), np.asarray(ann[2]['boxes']) / 2,
+        sample.region_boxes.numpy(),
+        np.asarray(ann[2]['boxes']) / 2,
         atol=1e-2)
     assert sample.region_valid.tolist() == ann[2]['valid']
     assert sample.region_tokens.shape == (3, 256)

@@ -12,8 +12,9 @@ from mmvb.datasets import VerbNounRawframeDataset, left_right_flip_label_map
 
 def _write_frames(root, rel, n, tmpl='frame_{:010}.jpg'):
     for i in range(1, n + 1):
-        imwrite(np.full((8, 10, 3), i, np.uint8), osp.join(root, rel,
-                                                           tmpl.format(i)))
+        imwrite(
+            np.full((8, 10, 3), i, np.uint8),
+            osp.join(root, rel, tmpl.format(i)))
 
 
 def test_parse_and_load(tmp_path):

@@ -82,7 +82,8 @@ def test_tube_iou_all_frames_present():
 
 
 def test_tube_iou_with_missing_frames_mpeblink():
-    # instblink.md section 6.1: frames with both boxes add I and U;
+    # the official evaluator (mmdet/datasets/mpeblink_eval_api.py,
+    # wenzhengzeng/MPEblink@ee9a44f): frames with both boxes add I and U;
     # frames with only one box add that box's area to U; frames with
     # neither add nothing.
     big = [0.0, 0.0, 2.0, 2.0]  # area 4

@@ -18,13 +18,25 @@ from mmvb.ops.fbank import (AST_FBANK_ARGS, EPSILON, kaldi_fbank, mel_banks,
                             mel_scale, num_frames)
 
 
-def _reference_fbank(wave, sr=16000.0, num_mel_bins=23, frame_length=25.0,
-                     frame_shift=10.0, preemphasis_coefficient=0.97,
-                     remove_dc_offset=True, window_type='povey',
-                     round_to_power_of_two=True, blackman_coeff=0.42,
-                     low_freq=20.0, high_freq=0.0, use_energy=False,
-                     energy_floor=1.0, raw_energy=True, htk_compat=False,
-                     use_log_fbank=True, use_power=True, snip_edges=True,
+def _reference_fbank(wave,
+                     sr=16000.0,
+                     num_mel_bins=23,
+                     frame_length=25.0,
+                     frame_shift=10.0,
+                     preemphasis_coefficient=0.97,
+                     remove_dc_offset=True,
+                     window_type='povey',
+                     round_to_power_of_two=True,
+                     blackman_coeff=0.42,
+                     low_freq=20.0,
+                     high_freq=0.0,
+                     use_energy=False,
+                     energy_floor=1.0,
+                     raw_energy=True,
+                     htk_compat=False,
+                     use_log_fbank=True,
+                     use_power=True,
+                     snip_edges=True,
                      subtract_mean=False):
     wave = [float(v) for v in wave]
     n_samples = len(wave)
@@ -96,8 +108,10 @@ def _reference_fbank(wave, sr=16000.0, num_mel_bins=23, frame_length=25.0,
             frame = [v - mean for v in frame]
         energy = sum(v * v for v in frame)
         if preemphasis_coefficient != 0:
-            frame = [frame[i] - preemphasis_coefficient *
-                     frame[max(i - 1, 0)] for i in range(size)]
+            frame = [
+                frame[i] - preemphasis_coefficient * frame[max(i - 1, 0)]
+                for i in range(size)
+            ]
         frame = [frame[i] * window(i) for i in range(size)]
         if not raw_energy:
             energy = sum(v * v for v in frame)
@@ -154,8 +168,8 @@ def test_silence_and_dc_give_the_log_floor():
 
 def test_mel_filter_weights_by_hand():
     # 3 filters between 0 Hz and 8 kHz at 16 kHz with a 512-point FFT.
-    banks = mel_banks(3, 512, 16000.0, low_freq=0.0, high_freq=0.0,
-                      dtype=torch.float64)
+    banks = mel_banks(
+        3, 512, 16000.0, low_freq=0.0, high_freq=0.0, dtype=torch.float64)
     assert banks.shape == (3, 257)
     assert torch.all(banks[:, -1] == 0)  # the Nyquist bin is never used
     delta = 1127.0 * math.log(1 + 8000 / 700) / 4  # filter spacing in mel
@@ -175,10 +189,17 @@ def test_pure_tone_by_hand():
     sr, k0, amp = 20480.0, 64, 0.5
     n = torch.arange(2048, dtype=torch.float64)
     wave = amp * torch.cos(2 * math.pi * k0 * n / 512)
-    kwargs = dict(sample_frequency=sr, num_mel_bins=10,
-                  window_type='rectangular', preemphasis_coefficient=0.0,
-                  remove_dc_offset=False, low_freq=0.0, frame_shift=25.0,
-                  use_energy=True, htk_compat=True, energy_floor=0.0)
+    kwargs = dict(
+        sample_frequency=sr,
+        num_mel_bins=10,
+        window_type='rectangular',
+        preemphasis_coefficient=0.0,
+        remove_dc_offset=False,
+        low_freq=0.0,
+        frame_shift=25.0,
+        use_energy=True,
+        htk_compat=True,
+        energy_floor=0.0)
     feats = kaldi_fbank(wave, **kwargs)
     assert feats.shape == (4, 11)
     # Bin 64 is 2560 Hz, mel 1127 ln(1 + 2560/700) = 1700.2; 10 filters
@@ -198,22 +219,38 @@ def test_pure_tone_by_hand():
         torch.full((4, ), math.log(amp**2 * 256), dtype=torch.float64))
 
 
-@pytest.mark.parametrize('kwargs', [
-    AST_FBANK_ARGS,
-    dict(num_mel_bins=23),  # Kaldi's defaults (povey, no energy)
-    dict(num_mel_bins=16, window_type='hamming', use_energy=True,
-         snip_edges=False, low_freq=100.0, high_freq=-500.0),
-    dict(num_mel_bins=12, window_type='blackman', use_energy=True,
-         raw_energy=False, htk_compat=True, use_power=False,
-         subtract_mean=True),
-    dict(num_mel_bins=10, window_type='rectangular', use_log_fbank=False,
-         round_to_power_of_two=False, preemphasis_coefficient=0.0,
-         remove_dc_offset=False),
-])
+@pytest.mark.parametrize(
+    'kwargs',
+    [
+        AST_FBANK_ARGS,
+        dict(num_mel_bins=23),  # Kaldi's defaults (povey, no energy)
+        dict(
+            num_mel_bins=16,
+            window_type='hamming',
+            use_energy=True,
+            snip_edges=False,
+            low_freq=100.0,
+            high_freq=-500.0),
+        dict(
+            num_mel_bins=12,
+            window_type='blackman',
+            use_energy=True,
+            raw_energy=False,
+            htk_compat=True,
+            use_power=False,
+            subtract_mean=True),
+        dict(
+            num_mel_bins=10,
+            window_type='rectangular',
+            use_log_fbank=False,
+            round_to_power_of_two=False,
+            preemphasis_coefficient=0.0,
+            remove_dc_offset=False),
+    ])
 def test_matches_slow_reference(kwargs):
     rng = np.random.default_rng(0)
-    wave = rng.normal(0, 0.1, 1000) + 0.3 * np.sin(
-        2 * np.pi * 440 * np.arange(1000) / 8000)
+    wave = rng.normal(
+        0, 0.1, 1000) + 0.3 * np.sin(2 * np.pi * 440 * np.arange(1000) / 8000)
     kwargs = dict(kwargs)
     ours = kaldi_fbank(
         torch.from_numpy(wave), sample_frequency=8000.0, **kwargs).numpy()

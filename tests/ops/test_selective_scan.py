@@ -15,16 +15,21 @@ from mmvb.ops.selective_scan import _mamba_cuda_scan
 F64 = dict(atol=1e-12, rtol=1e-10)
 
 
-def _inputs(batch=2, dim=6, length=37, state=4, layout='variable',
-            dtype=torch.float64, seed=0):
+def _inputs(batch=2,
+            dim=6,
+            length=37,
+            state=4,
+            layout='variable',
+            dtype=torch.float64,
+            seed=0):
     g = torch.Generator().manual_seed(seed)
 
     def randn(*shape):
         return torch.randn(*shape, generator=g, dtype=dtype)
 
-    u, delta, z = randn(batch, dim, length), randn(batch, dim,
-                                                   length), randn(
-                                                       batch, dim, length)
+    u, delta, z = randn(batch, dim,
+                        length), randn(batch, dim,
+                                       length), randn(batch, dim, length)
     A = -torch.rand(dim, state, generator=g, dtype=dtype) * 4
     if layout == 'fixed':
         B, C = randn(dim, state), randn(dim, state)
@@ -33,7 +38,13 @@ def _inputs(batch=2, dim=6, length=37, state=4, layout='variable',
     else:  # 2 groups of channels
         B, C = randn(batch, 2, state, length), randn(batch, 2, state, length)
     return dict(
-        u=u, delta=delta, A=A, B=B, C=C, D=randn(dim), z=z,
+        u=u,
+        delta=delta,
+        A=A,
+        B=B,
+        C=C,
+        D=randn(dim),
+        z=z,
         delta_bias=randn(dim))
 
 
@@ -70,8 +81,8 @@ def test_optional_arguments(impl):
                     delta_softplus=softplus,
                     impl=impl,
                     chunk_size=6),
-                selective_scan_sequential(
-                    **kwargs_s, delta_softplus=softplus), **F64)
+                selective_scan_sequential(**kwargs_s, delta_softplus=softplus),
+                **F64)
 
 
 @pytest.mark.parametrize('impl', ['parallel', 'chunked'])
@@ -82,8 +93,7 @@ def test_gradients_match_sequential(impl):
 
     def grads(fn, **kw):
         out = fn(**leaves, delta_softplus=True, **kw)
-        return torch.autograd.grad((out * weight).sum(),
-                                   list(leaves.values()))
+        return torch.autograd.grad((out * weight).sum(), list(leaves.values()))
 
     ref = grads(selective_scan_sequential)
     got = grads(selective_scan, impl=impl, chunk_size=4)
@@ -100,10 +110,11 @@ def test_float32_close_and_dtype():
             **args32, delta_softplus=True, impl=impl, chunk_size=8)
         assert out.dtype == torch.float32
         torch.testing.assert_close(out.double(), ref, atol=1e-4, rtol=1e-4)
-    out16 = selective_scan(**{
-        k: v.bfloat16() if k in ('u', 'delta', 'z') else v
-        for k, v in args32.items()
-    })
+    out16 = selective_scan(
+        **{
+            k: v.bfloat16() if k in ('u', 'delta', 'z') else v
+            for k, v in args32.items()
+        })
     assert out16.dtype == torch.bfloat16
 
 
@@ -120,11 +131,17 @@ def test_hand_checked_recurrence():
     expected = torch.tensor([[[h1, h2, h3]]], dtype=torch.float64)
     for impl in ('sequential', 'parallel', 'chunked'):
         out, last = selective_scan(
-            u, delta, A, ones, ones, return_last_state=True, impl=impl,
+            u,
+            delta,
+            A,
+            ones,
+            ones,
+            return_last_state=True,
+            impl=impl,
             chunk_size=2)
         torch.testing.assert_close(out, expected)
-        torch.testing.assert_close(last, torch.tensor([[[h3]]],
-                                                      dtype=torch.float64))
+        torch.testing.assert_close(last,
+                                   torch.tensor([[[h3]]], dtype=torch.float64))
 
 
 def test_dispatch():

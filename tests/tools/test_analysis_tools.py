@@ -26,8 +26,7 @@ def test_benchmark_reports_train_and_infer(run_tool, tiny_cfg, tmp_path):
     out = tmp_path / 'bench.json'
     text = run_tool([
         'tools/analysis/benchmark.py', tiny_cfg, '--shape', '2', '4', '3',
-        '32', '32', '--warmup', '1', '--repeats', '2', '--iters', '1',
-        '--out',
+        '32', '32', '--warmup', '1', '--repeats', '2', '--iters', '1', '--out',
         str(out)
     ]).output
     assert 'ms/step' in text

@@ -7,8 +7,7 @@ REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def test_bmvit_preset_runs_train_and_inference():
-    bench = runpy.run_path(osp.join(REPO, 'tools', 'analysis',
-                                    'benchmark.py'))
+    bench = runpy.run_path(osp.join(REPO, 'tools', 'analysis', 'benchmark.py'))
     entries = bench['PRESETS']['bmvit']
     for entry in entries:
         assert osp.isfile(osp.join(REPO, entry['config'])), entry['config']

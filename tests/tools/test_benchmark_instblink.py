@@ -29,8 +29,9 @@ def test_instblink_preset_is_the_paper_clip():
 def test_benchmark_runs_instblink(tmp_path, monkeypatch, capsys):
     bench = _load('benchmark')
     out = tmp_path / 'bench.json'
-    cfg = osp.join(ROOT, 'configs', 'instblink',
-                   'instblink_r18-c16-fpn_1xb4-5f-1000i_synthetic-blink.py')
+    cfg = osp.join(
+        ROOT, 'configs', 'instblink',
+        'instblink_r18-c16-fpn_1xb4-5x1x1-1000i_synthetic-blink-rgb.py')
     monkeypatch.setattr(sys, 'argv', [
         'benchmark.py', cfg, '--shape', '1', '3', '3', '64', '96', '--warmup',
         '0', '--repeats', '1', '--iters', '1', '--out',

@@ -145,8 +145,8 @@ def test_aide(tmp_path):
                     osp.join(root, 'AIDE_Dataset', sample, f'{view}frames',
                              f'{k}.jpg'), 20 * k)
         ann_rel = f'AIDE_Dataset/annotation/{sample}.json'
-        os.makedirs(osp.join(root, 'AIDE_Dataset', 'annotation'),
-                    exist_ok=True)
+        os.makedirs(
+            osp.join(root, 'AIDE_Dataset', 'annotation'), exist_ok=True)
         with open(osp.join(root, ann_rel), 'w') as f:
             json.dump(dict(driver_behavior_label=classes[i + 2]), f)
         rows[split] = [f'AIDE_Dataset/{sample}/', ann_rel]
@@ -174,8 +174,7 @@ def test_samdd(tmp_path):
             for c in ('0', '1'):
                 for view in ('side_RGB', 'front_RGB'):
                     for k in range(20):
-                        _image(
-                            osp.join(root, top, d, c, view, f'{k}.jpg'), k)
+                        _image(osp.join(root, top, d, c, view, f'{k}.jpg'), k)
     out = str(tmp_path / 'samdd.json')
     conv = _converter('samdd')
     summary = conv.convert(root, out, clip_frames=16, progress=False)
@@ -190,24 +189,32 @@ def test_samdd(tmp_path):
 
 
 def _syndd1_release(root):
+
     def csv_rows(user):
         dash = f'Dashboard_user_id_{user}_5'
         rear = f'Rear_view_user_id_{user}_5'
         return [
-            [dash, 'Dashboard', 'Distracted', '0:00:01', '0:00:03', '7',
-             'None'],
+            [
+                dash, 'Dashboard', 'Distracted', '0:00:01', '0:00:03', '7',
+                'None'
+            ],
             ['', 'Dashboard', 'Distracted', '0:00:03', '0:00:04', '0',
              'None'],  # not one of DriveCLIP's 8 classes
-            ['', 'Dashboard', 'Distracted', '0:00:02', '0:00:04', '3',
-             'None'],
-            [rear, 'Rear_view', 'Distracted', '0:00:01', '0:00:03', '7',
-             'None'],
-            [f'Dashboard_user_id_{user}_7', 'Dashboard', 'Distracted',
-             '0:00:01', '0:00:03', '7', 'Hat'],
+            ['', 'Dashboard', 'Distracted', '0:00:02', '0:00:04', '3', 'None'],
+            [
+                rear, 'Rear_view', 'Distracted', '0:00:01', '0:00:03', '7',
+                'None'
+            ],
+            [
+                f'Dashboard_user_id_{user}_7', 'Dashboard', 'Distracted',
+                '0:00:01', '0:00:03', '7', 'Hat'
+            ],
         ]
 
-    header = ['Filename', 'Camera View', 'Activity Type', 'Start Time',
-              'End Time', 'Label', 'Appearance Block']
+    header = [
+        'Filename', 'Camera View', 'Activity Type', 'Start Time', 'End Time',
+        'Label', 'Appearance Block'
+    ]
     for user in ('76189', '61597', '35133'):
         folder = osp.join(root, f'user_id_{user}')
         os.makedirs(folder, exist_ok=True)
@@ -261,30 +268,33 @@ def _dmd_release(root):
         face_camera=dict(stream_properties=dict(sync=dict(frame_shift=0))),
         body_camera=dict(stream_properties=dict(sync=dict(frame_shift=5))),
         hands_camera=dict(stream_properties=dict(sync=dict(frame_shift=2))))
-    for subject, session, kind, actions in (
-            ('1', 's1', 'distraction', {
-                '0': dict(
-                    name='texting_right',
-                    type='driver_actions/texting_right',
-                    frame_intervals=[dict(frame_start=10, frame_end=29)]),
-                '1': dict(
-                    type='driver_actions/change_gear',
-                    frame_intervals=[dict(frame_start=0, frame_end=9)]),
-                '2': dict(
-                    type='gaze_on_road/looking_road',
-                    frame_intervals=[dict(frame_start=0, frame_end=39)])
-            }), ('4', 's5', 'drowsiness', {
-                '0': dict(
-                    type='yawning/Yawning with hand',
-                    frame_intervals=[dict(frame_start=5, frame_end=20)])
-            })):
+    for subject, session, kind, actions in (('1', 's1', 'distraction', {
+            '0':
+            dict(
+                name='texting_right',
+                type='driver_actions/texting_right',
+                frame_intervals=[dict(frame_start=10, frame_end=29)]),
+            '1':
+            dict(
+                type='driver_actions/change_gear',
+                frame_intervals=[dict(frame_start=0, frame_end=9)]),
+            '2':
+            dict(
+                type='gaze_on_road/looking_road',
+                frame_intervals=[dict(frame_start=0, frame_end=39)])
+    }), ('4', 's5', 'drowsiness', {
+            '0':
+            dict(
+                type='yawning/Yawning with hand',
+                frame_intervals=[dict(frame_start=5, frame_end=20)])
+    })):
         folder = osp.join(root, 'gA', subject, session)
         os.makedirs(folder, exist_ok=True)
         stem = f'gA_{subject}_{session}_2019-03-08T09;31;15+01;00_rgb'
         _video(osp.join(folder, stem + '_body.mp4'), 40, 10)
         with open(osp.join(folder, f'{stem}_ann_{kind}.json'), 'w') as f:
-            json.dump(dict(openlabel=dict(streams=streams, actions=actions)),
-                      f)
+            json.dump(
+                dict(openlabel=dict(streams=streams, actions=actions)), f)
 
 
 def test_dmd(tmp_path):
@@ -292,11 +302,12 @@ def test_dmd(tmp_path):
     _dmd_release(root)
     conv = _converter('dmd')
     assert conv.body_offset(
-        dict(body_camera=dict(stream_properties=dict(sync=dict(
-            frame_shift=-3))))) == 0  # body starts first
+        dict(
+            body_camera=dict(
+                stream_properties=dict(sync=dict(
+                    frame_shift=-3))))) == 0  # body starts first
     out = str(tmp_path / 'dmd.json')
-    summary = conv.convert(
-        root, out, fps=5, clip_seconds=1, progress=False)
+    summary = conv.convert(root, out, fps=5, clip_seconds=1, progress=False)
     ann = _load(out)
     texting = [d for d in ann['data_list'] if d['label'] == 8]
     # annotation frames 10..29 -> body frames 5..24 -> two 1-s windows
@@ -357,5 +368,5 @@ def test_missing_files_are_reported(tmp_path):
     with open(osp.join(root, 'driver_imgs_list.csv'), 'w') as f:
         f.write('subject,classname,img\np002,c0,img_1.jpg\n')
     with pytest.raises(FileNotFoundError, match='img_1.jpg'):
-        _converter('statefarm').convert(root, str(tmp_path / 'x.json'),
-                                        progress=False)
+        _converter('statefarm').convert(
+            root, str(tmp_path / 'x.json'), progress=False)

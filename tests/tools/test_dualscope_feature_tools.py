@@ -52,14 +52,13 @@ def _cfg(root, work_dir):
         loader = cfg[key]
         loader.update(batch_size=4, num_workers=0, persistent_workers=False)
         loader.dataset.update(
-            ann_file=f'{root}/annotations.json',
-            data_prefix=dict(video=root))
+            ann_file=f'{root}/annotations.json', data_prefix=dict(video=root))
         loader.dataset.pipeline[0].clip_len = 8
     cfg.feature_extraction.dataset.update(
         ann_file=f'{root}/annotations.json', data_prefix=dict(video=root))
     cfg.work_dir = work_dir
-    cfg.train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=1,
-                         val_interval=1)
+    cfg.train_cfg = dict(
+        type='EpochBasedTrainLoop', max_epochs=1, val_interval=1)
     cfg.default_hooks.logger.interval = 1
     return cfg
 
@@ -72,9 +71,13 @@ def test_extract_features_and_train_on_them(tiny_set, tmp_path):
     torch.save(dict(state_dict=model.state_dict()), ckpt)
     feat_dir = str(tmp_path / 'features')
     tool = _tool('extract_features')
-    summary = tool.extract(cfg, feat_dir, checkpoint=ckpt,
-                           frames_per_batch=5, num_workers=0,
-                           progress=False)
+    summary = tool.extract(
+        cfg,
+        feat_dir,
+        checkpoint=ckpt,
+        frames_per_batch=5,
+        num_workers=0,
+        progress=False)
     assert summary['extracted'] == summary['num_samples'] == 24
     assert summary['feature_dims'] == 32 * 4 * 4
     files = sorted(f for f in os.listdir(feat_dir) if f.endswith('.npy'))
@@ -85,8 +88,9 @@ def test_extract_features_and_train_on_them(tiny_set, tmp_path):
     # The cache holds what the encoder gives on every frame, in order.
     from mmaction.registry import DATASETS
     ds = DATASETS.build(cfg.feature_extraction.dataset)
-    idx = next(i for i in range(len(ds))
-               if ds.get_data_info(i)['sample_id'] + '.npy' == files[0])
+    idx = next(
+        i for i in range(len(ds))
+        if ds.get_data_info(i)['sample_id'] + '.npy' == files[0])
     data = model.data_preprocessor(
         dict(inputs=[ds[idx]['inputs']], data_samples=None), False)
     with torch.no_grad():
@@ -94,8 +98,8 @@ def test_extract_features_and_train_on_them(tiny_set, tmp_path):
     np.testing.assert_allclose(cached, direct.numpy(), rtol=2e-3, atol=2e-3)
 
     # A second run skips what exists.
-    again = tool.extract(cfg, feat_dir, checkpoint=ckpt, num_workers=0,
-                         progress=False)
+    again = tool.extract(
+        cfg, feat_dir, checkpoint=ckpt, num_workers=0, progress=False)
     assert again['extracted'] == 0
 
     # Train the temporal scope alone on the cache (no encoder built).
@@ -123,7 +127,7 @@ def test_tsne_separates_clusters():
     y = np.repeat(np.arange(3), 40)
     Y = tsne(X, perplexity=15, num_iters=400)
     assert Y.shape == (120, 2)
-    d = ((Y[:, None] - Y[None]) ** 2).sum(-1)
+    d = ((Y[:, None] - Y[None])**2).sum(-1)
     np.fill_diagonal(d, np.inf)
     assert (y[d.argmin(1)] == y).mean() == 1.0  # 1-NN in the plot
     assert tsne(X[:2]).shape == (2, 2)
@@ -131,8 +135,11 @@ def test_tsne_separates_clusters():
 
 def test_plot_embedding_writes_image(tmp_path):
     out = str(tmp_path / 'plot.png')
-    plot_embedding(np.random.rand(20, 2), np.arange(20) % 4, out,
-                   ['a', 'b', 'c', 'd'], title='t')
+    plot_embedding(
+        np.random.rand(20, 2),
+        np.arange(20) % 4,
+        out, ['a', 'b', 'c', 'd'],
+        title='t')
     with open(out, 'rb') as f:
         assert f.read(8) == b'\x89PNG\r\n\x1a\n'
 

@@ -62,8 +62,7 @@ def test_extract_keypoints_with_a_fake_estimator(tmp_path):
 
 
 def test_extract_sam_tokens_with_a_fake_encoder(tmp_path):
-    kp_tool, sam_tool = _load('extract_keypoints'), _load(
-        'extract_sam_tokens')
+    kp_tool, sam_tool = _load('extract_keypoints'), _load('extract_sam_tokens')
     root = tmp_path / 'images'
     _images(str(root))
 
@@ -93,16 +92,16 @@ def test_extract_sam_tokens_with_a_fake_encoder(tmp_path):
     cache = RegionTokenCache(str(tmp_path / 'tokens.npz'))
     item = cache.get('b/2.jpg')
     assert item['valid'].tolist() == [True, True, False]
-    np.testing.assert_allclose(item['tokens'][0],
-                               item['boxes'][0, 0] + np.arange(8), atol=0.1)
+    np.testing.assert_allclose(
+        item['tokens'][0], item['boxes'][0, 0] + np.arange(8), atol=0.1)
     assert (item['tokens'][2] == 0).all()
     assert cache.meta['sam_model_type'] == 'fake'
     assert 'first mask token' in cache.meta['token_slot']
 
 
 @pytest.mark.parametrize('name,module,argv', [
-    ('extract_keypoints', 'mmpose', ['imgs', 'out.json', '--checkpoint',
-                                     'x.pth']),
+    ('extract_keypoints', 'mmpose',
+     ['imgs', 'out.json', '--checkpoint', 'x.pth']),
     ('extract_sam_tokens', 'segment_anything',
      ['imgs', 'b.json', 'o.npz', '--checkpoint', 'sam.pth']),
 ])

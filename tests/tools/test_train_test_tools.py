@@ -25,8 +25,7 @@ def _ckpt(path):
 
 
 @pytest.fixture(scope='module')
-def two_epoch_run(tmp_path_factory, motion_data, tiny_cfg, run_tool,
-                  tool_env):
+def two_epoch_run(tmp_path_factory, motion_data, tiny_cfg, run_tool, tool_env):
     """The reference run: 2 epochs without interruption."""
     work = str(tmp_path_factory.mktemp('two_epochs'))
     run_tool([TRAIN, tiny_cfg, '--work-dir', work],
@@ -84,9 +83,8 @@ def test_resume_continues_exactly(two_epoch_run, motion_data, tiny_cfg,
     assert resumed['param_schedulers'] == reference['param_schedulers']
 
 
-def test_resume_from_explicit_checkpoint(two_epoch_run, motion_data,
-                                         tiny_cfg, run_tool, tool_env,
-                                         tmp_path):
+def test_resume_from_explicit_checkpoint(two_epoch_run, motion_data, tiny_cfg,
+                                         run_tool, tool_env, tmp_path):
     out = run_tool([
         TRAIN, tiny_cfg, '--work-dir',
         str(tmp_path), '--resume',
@@ -106,8 +104,7 @@ def test_resume_from_explicit_checkpoint(two_epoch_run, motion_data,
 
 
 def test_mmaction_train_tool_trains_mmvb_configs(motion_data, tiny_cfg,
-                                                 run_tool, tool_env,
-                                                 tmp_path):
+                                                 run_tool, tool_env, tmp_path):
     """MMAction2's own tools/train.py (shipped in its wheel) needs nothing
     but the config's ``custom_imports``."""
     mmaction_dir = osp.dirname(importlib.util.find_spec('mmaction').origin)
@@ -206,12 +203,13 @@ def test_bad_input_names_the_culprit(case, motion_data, tiny_cfg, run_tool,
         with open(osp.join(data_root, 'train_list_videos.txt'), 'w') as f:
             f.write(lines[0] + '\n')
         expected = bad
-    proc = run_tool([
-        TRAIN, tiny_cfg, '--work-dir',
-        str(tmp_path / 'work'), '--cfg-options'
-    ] + opts,
-                    env=tool_env(MMVB_DATA_ROOT=data_root),
-                    check=False)
+    proc = run_tool(
+        [
+            TRAIN, tiny_cfg, '--work-dir',
+            str(tmp_path / 'work'), '--cfg-options'
+        ] + opts,
+        env=tool_env(MMVB_DATA_ROOT=data_root),
+        check=False)
     assert proc.returncode != 0
     assert expected in proc.output, proc.output[-3000:]
     assert os.path.basename(expected) in proc.output.splitlines()[-1] or \

@@ -104,10 +104,8 @@ def test_sthv2(tmp_path, convert):
     videos.mkdir()
     names = _names(STHV2_PAIRS)
     (ann / 'something-something-v2-labels.json').write_text(
-        json.dumps({
-            n: str(i)
-            for i, n in enumerate(names)
-        }))
+        json.dumps({n: str(i)
+                    for i, n in enumerate(names)}))
 
     def item(vid, idx):
         template = names[idx].replace('something', '[something]', 1)

@@ -96,13 +96,15 @@ def test_init_dist_and_ddp_on_cpu(tmp_path, tool_env, free_port):
     """)
     path = tmp_path / 'dist_check.py'
     path.write_text(script)
-    out = subprocess.run(
-        [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2',
-         f'--master_port={free_port}', str(path)],
-        env=tool_env(OUT_DIR=tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=300)
+    out = subprocess.run([
+        sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2',
+        f'--master_port={free_port}',
+        str(path)
+    ],
+                         env=tool_env(OUT_DIR=tmp_path),
+                         capture_output=True,
+                         text=True,
+                         timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     for rank in range(2):
         assert (tmp_path / f'rank{rank}').read_text() == '2 3.0'

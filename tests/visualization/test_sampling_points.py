@@ -17,9 +17,13 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 def test_collect_points(tmp_path):
     model = DeformableAudioTransformer(
-        dict(embed_dims=[16, 32, 64, 64], depths=[1, 1, 2, 2],
-             num_heads=[1, 2, 2, 4], num_groups=[1, 1, 2, 2]),
-        input_size=(64, 96), window_size=4,
+        dict(
+            embed_dims=[16, 32, 64, 64],
+            depths=[1, 1, 2, 2],
+            num_heads=[1, 2, 2, 4],
+            num_groups=[1, 1, 2, 2]),
+        input_size=(64, 96),
+        window_size=4,
         stage_specs=['L', 'S', 'LD', 'LD'])
     model.eval()
     records = collect_sampling_points(model, torch.randn(1, 1, 64, 96))
@@ -30,8 +34,8 @@ def test_collect_points(tmp_path):
     # Offsets are bounded: s / n_G around the reference points.
     shift = (records[0]['positions'] - records[0]['reference']).abs()
     assert shift[..., 0].max() <= 2 / 4 + 1e-6
-    out = plot_sampling_points(np.random.rand(64, 96), records,
-                               str(tmp_path / 'points.png'))
+    out = plot_sampling_points(
+        np.random.rand(64, 96), records, str(tmp_path / 'points.png'))
     assert osp.getsize(out) > 0
 
 
@@ -46,7 +50,7 @@ def test_tool_writes_an_image(tmp_path):
     out = str(tmp_path / 'fig3.png')
     tool.main([
         get_config_path(
-            'datar/datar_tiny-synthetic_1xb16-30e_synthetic-audio-events.py'),
+            'datar/datar_dat-tiny_1xb16-30e_synthetic-audio-events-audio.py'),
         '--audio', wav, '--out', out
     ])
     image = cv2.imread(out)

@@ -156,8 +156,7 @@ def _result(entry, args, mode, times, device) -> dict:
         samples_per_s=entry['batch'] / median,
         repeats_s=times)
     if 'frames_per_sample' in entry:
-        out['frames_per_s'] = out['samples_per_s'] * entry[
-            'frames_per_sample']
+        out['frames_per_s'] = out['samples_per_s'] * entry['frames_per_sample']
     if device.type == 'cuda':
         out['peak_mem_gib'] = torch.cuda.max_memory_allocated(device) / 2**30
     return out

@@ -61,13 +61,13 @@ PRESETS = {
         dict(
             name='DATAR-B 128x1024',
             config='configs/datar/'
-            'datar_dat-b-in1k-pre_8xb12-50e_vggsound-audio.py',
+            'datar_in1k-pretrained-dat-b_8xb12-50e_vggsound-audio.py',
             shape=(1, 1, 1, 128, 1024),
             batch=8),
         dict(
             name='AST-B s10 128x1024',
             config='configs/datar/'
-            'ast_deit-b-in1k-pre_8xb12-50e_vggsound-audio.py',
+            'ast_in1k-pretrained-deit-b_8xb12-50e_vggsound-audio.py',
             shape=(1, 1, 1, 128, 1024),
             batch=8),
     ],
@@ -103,8 +103,8 @@ PRESETS = {
     'instblink': [
         dict(
             name='InstBlink-R50 36x384x640',
-            config='configs/instblink/'
-            'instblink_r50-fpn_2xb4-11f-10k_mpeblink.py',
+            config='configs/instblink/instblink_imagenet-pretrained-r50-fpn_'
+            '2xb4-11x1x1-10000i_mpeblink-rgb.py',
             shape=(1, 36, 3, 384, 640),
             batch=1,
             frames_per_sample=36),

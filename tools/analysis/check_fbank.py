@@ -25,12 +25,15 @@ import torch
 from mmvb.ops.fbank import AST_FBANK_ARGS, kaldi_fbank
 
 SETTINGS = {
-    'ast': AST_FBANK_ARGS,
+    'ast':
+    AST_FBANK_ARGS,
     'kaldi-default': {},
-    'energy-htk': dict(use_energy=True, htk_compat=True, num_mel_bins=40),
-    'hamming-no-snip': dict(
-        window_type='hamming', snip_edges=False, num_mel_bins=64),
-    'blackman-8k': dict(
+    'energy-htk':
+    dict(use_energy=True, htk_compat=True, num_mel_bins=40),
+    'hamming-no-snip':
+    dict(window_type='hamming', snip_edges=False, num_mel_bins=64),
+    'blackman-8k':
+    dict(
         window_type='blackman',
         sample_frequency=8000,
         num_mel_bins=30,
@@ -86,7 +89,8 @@ def compare(reference) -> dict:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument(
-        '--reference', help="path of torchaudio's compliance/kaldi.py "
+        '--reference',
+        help="path of torchaudio's compliance/kaldi.py "
         '(default: the installed torchaudio)')
     parser.add_argument('--tol', type=float, default=1e-3)
     args = parser.parse_args(argv)

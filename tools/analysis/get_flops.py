@@ -15,7 +15,7 @@ count (see :func:`mmvb.apis.model_complexity`): ``mmengine`` (default),
 128 x 1024 (configs/datar/README.md)::
 
     python tools/analysis/get_flops.py \
-        configs/datar/datar_dat-b-in1k-pre_8xb12-50e_vggsound-audio.py \
+        configs/datar/datar_in1k-pretrained-dat-b_8xb12-50e_vggsound-audio.py \
         --shape 1 1 1 128 1024 --counting layers
 """
 import argparse

@@ -3,13 +3,14 @@
 
 Examples::
 
+    CONFIG=$(ls configs/instblink/instblink_imagenet-*_mpeblink-rgb.py)
     # the released instblink_r50.pth (keys `mask_head` = blink head)
     python tools/convert/instblink_to_mmvb.py instblink_r50.pth \
         work_dirs/instblink_r50_mmvb.pth \
-        --config configs/instblink/instblink_r50-fpn_2xb4-11f-10k_mpeblink.py
+        --config $CONFIG
     # TeViT R50 (YouTube-VIS) as the initialisation the paper uses
     python tools/convert/instblink_to_mmvb.py tevit_r50.pth tevit_mmvb.pth \
-        --config configs/instblink/instblink_r50-fpn_2xb4-11f-10k_mpeblink.py
+        --config $CONFIG
 
 With ``--config`` the keys the model lacks or holds with another shape are
 dropped (and listed); the output loads with ``load_from`` or

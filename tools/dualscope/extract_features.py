@@ -43,7 +43,8 @@ def parse_args():
     parser.add_argument('config', help='a DualScope config')
     parser.add_argument('out_dir', help='folder for <sample id>.npy files')
     parser.add_argument(
-        '--checkpoint', help='weights to load into the model (optional; '
+        '--checkpoint',
+        help='weights to load into the model (optional; '
         'the encoder may load its own through init_cfg)')
     parser.add_argument('--device', default='cpu')
     parser.add_argument(
@@ -107,8 +108,8 @@ def extract(cfg: Config,
     indices = list(range(index, len(dataset), count))
     todo = [
         i for i in indices if overwrite or not osp.isfile(
-            osp.join(out_dir, dataset.get_data_info(i)['sample_id'] +
-                     '.npy'))
+            osp.join(out_dir,
+                     dataset.get_data_info(i)['sample_id'] + '.npy'))
     ]
     os.makedirs(out_dir, exist_ok=True)
     loader = torch.utils.data.DataLoader(
@@ -124,7 +125,7 @@ def extract(cfg: Config,
             feats = model.extract_feat(data['inputs'], stage='backbone')[0]
             sample_id = data['data_samples'][0].metainfo.get('sample_id')
             if sample_id is None:
-                raise KeyError("the pipeline must end with PackActionInputs("
+                raise KeyError('the pipeline must end with PackActionInputs('
                                "meta_keys=('sample_id', ))")
             array = feats[0].float().cpu().numpy().astype(dtype)
             channels = array.shape[-1]
@@ -149,8 +150,7 @@ def main():
         cfg.merge_from_dict(args.cfg_options)
     summary = extract(cfg, args.out_dir, args.checkpoint, args.device,
                       args.frames_per_batch, args.dtype, args.num_workers,
-                      tuple(args.shard), args.overwrite,
-                      not args.no_progress)
+                      tuple(args.shard), args.overwrite, not args.no_progress)
     print(json.dumps(summary, indent=2))
 
 

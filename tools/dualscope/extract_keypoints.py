@@ -47,7 +47,8 @@ def list_images(img_root: str, exts: Sequence[str] = IMAGE_EXTS) -> List[str]:
     return sorted(out)
 
 
-def build_mmpose_estimator(config: str, checkpoint: str,
+def build_mmpose_estimator(config: str,
+                           checkpoint: str,
                            device: str = 'cpu') -> Estimator:
     """A whole-image top-down RTMPose estimator (needs mmpose)."""
     try:
@@ -65,8 +66,8 @@ def build_mmpose_estimator(config: str, checkpoint: str,
     def estimate(path: str, width: int,
                  height: int) -> Tuple[np.ndarray, np.ndarray]:
         bbox = np.array([[0, 0, width, height]], dtype=np.float32)
-        sample = inference_topdown(model, path, bboxes=bbox,
-                                   bbox_format='xyxy')[0]
+        sample = inference_topdown(
+            model, path, bboxes=bbox, bbox_format='xyxy')[0]
         inst = sample.pred_instances
         return (np.asarray(inst.keypoints)[0],
                 np.asarray(inst.keypoint_scores)[0])
@@ -88,17 +89,17 @@ def extract_region_boxes(img_root: str,
         dict: Number of images and of valid regions per region name.
     """
     items = []
-    for rel in tqdm(list_images(img_root), desc='keypoints',
-                    disable=not progress):
+    for rel in tqdm(
+            list_images(img_root), desc='keypoints', disable=not progress):
         path = osp.join(img_root, rel)
         img = cv2.imread(path)
         if img is None:
             raise OSError(f'cannot read {path}')
         height, width = img.shape[:2]
         keypoints, scores = estimator(path, width, height)
-        boxes, valid = wholebody_region_boxes(
-            keypoints, scores, (width, height), score_thr, head_scale,
-            hand_scale)
+        boxes, valid = wholebody_region_boxes(keypoints, scores,
+                                              (width, height), score_thr,
+                                              head_scale, hand_scale)
         items.append(
             dict(
                 img_path=rel,

@@ -83,8 +83,8 @@ def extract_region_tokens(img_root: str,
     annotations = load(box_file)
     keys, tokens, boxes, valid = [], [], [], []
     dims = None
-    for item in tqdm(annotations['data_list'], desc='SAM tokens',
-                     disable=not progress):
+    for item in tqdm(
+            annotations['data_list'], desc='SAM tokens', disable=not progress):
         path = osp.join(img_root, item['img_path'])
         bgr = cv2.imread(path)
         if bgr is None:
@@ -103,8 +103,7 @@ def extract_region_tokens(img_root: str,
         valid.append(v)
     dims = dims or 256
     tokens = np.stack([
-        t if t is not None else np.zeros((3, dims), np.float32)
-        for t in tokens
+        t if t is not None else np.zeros((3, dims), np.float32) for t in tokens
     ]) if keys else np.zeros((0, 3, dims), np.float32)
     info = dict(token_slot=TOKEN_SLOT, box_file=osp.basename(box_file))
     info.update(meta or {})

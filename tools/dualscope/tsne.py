@@ -50,8 +50,11 @@ def parse_args():
     return parser.parse_args()
 
 
-def embed(cfg: Config, checkpoint: str, split: str = 'test',
-          device: str = 'cpu', max_samples: int = 3000,
+def embed(cfg: Config,
+          checkpoint: str,
+          split: str = 'test',
+          device: str = 'cpu',
+          max_samples: int = 3000,
           progress: bool = True):
     """Clip embeddings ``[N, D]`` and labels ``[N]`` of a split."""
     init_default_scope(cfg.get('default_scope', 'mmaction'))
@@ -81,8 +84,8 @@ def main():
     emb, labels = embed(cfg, args.checkpoint, args.split, args.device,
                         args.max_samples, not args.no_progress)
     points = tsne(emb, perplexity=args.perplexity, num_iters=args.iters)
-    classes = cfg[f'{args.split}_dataloader'].dataset.get(
-        'metainfo', {}).get('classes')
+    classes = cfg[f'{args.split}_dataloader'].dataset.get('metainfo',
+                                                          {}).get('classes')
     if classes is None:
         from mmaction.registry import DATASETS
         dataset_cfg = dict(cfg[f'{args.split}_dataloader'].dataset)

@@ -16,7 +16,7 @@ set ``model.backbone.pretrained`` to the original checkpoint.
 Example::
 
     python tools/model_converters/imagenet_to_audio.py \
-        configs/datar/datar_dat-b-in1k-pre_8xb12-50e_vggsound-audio.py \
+        configs/datar/datar_in1k-pretrained-dat-b_8xb12-50e_vggsound-audio.py \
         dat_base_in1k_224.pth checkpoints/datar-b_in1k-converted.pth
 """
 import argparse

@@ -11,16 +11,14 @@ train_pipeline = [
     dict(type='WaveformMixup', prob=0.5, alpha=10.0, label_mode='soft'),
     dict(type='KaldiFbank'),
     dict(type='PadCropFbank', target_length=1024),
-    dict(type='SpecAugment', freq_mask=48, time_mask=192),
-    norm,
+    dict(type='SpecAugment', freq_mask=48, time_mask=192), norm,
     dict(type='FormatFbankShape'),
     dict(type='PackActionInputs')
 ]
 val_pipeline = [
     dict(type='LoadAudio', sample_rate=16000),
     dict(type='KaldiFbank'),
-    dict(type='PadCropFbank', target_length=1024),
-    norm,
+    dict(type='PadCropFbank', target_length=1024), norm,
     dict(type='FormatFbankShape'),
     dict(type='PackActionInputs')
 ]

@@ -16,16 +16,14 @@ train_pipeline = [
     dict(type='LoadAudio', sample_rate=16000),
     dict(type='KaldiFbank'),
     dict(type='PadCropFbank', target_length=1024, crop_mode='random'),
-    dict(type='SpecAugment', freq_mask=48, time_mask=192),
-    norm,
+    dict(type='SpecAugment', freq_mask=48, time_mask=192), norm,
     dict(type='FormatFbankShape'),
     dict(type='PackActionInputs')
 ]
 val_pipeline = [
     dict(type='LoadAudio', sample_rate=16000),
     dict(type='KaldiFbank'),
-    dict(type='PadCropFbank', target_length=1024, crop_mode='center'),
-    norm,
+    dict(type='PadCropFbank', target_length=1024, crop_mode='center'), norm,
     dict(type='FormatFbankShape'),
     dict(type='PackActionInputs')
 ]
@@ -55,6 +53,8 @@ val_dataloader = dict(
 test_dataloader = val_dataloader
 
 val_evaluator = dict(
-    type='VerbNounActionMetric', num_verbs=num_verbs, num_nouns=num_nouns,
+    type='VerbNounActionMetric',
+    num_verbs=num_verbs,
+    num_nouns=num_nouns,
     apply_softmax=False)
 test_evaluator = val_evaluator

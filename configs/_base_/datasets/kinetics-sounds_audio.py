@@ -10,8 +10,7 @@ num_classes = 31
 
 train_pipeline = [
     dict(step, num_classes=num_classes)
-    if step.type == 'WaveformMixup' else step
-    for step in _base_.train_pipeline
+    if step.type == 'WaveformMixup' else step for step in _base_.train_pipeline
 ]
 train_dataloader = dict(
     dataset=dict(

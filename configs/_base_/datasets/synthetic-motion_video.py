@@ -12,7 +12,9 @@ num_segments = 8
 train_pipeline = [
     dict(type='DecordInit'),
     dict(
-        type='SampleFrames', clip_len=1, frame_interval=1,
+        type='SampleFrames',
+        clip_len=1,
+        frame_interval=1,
         num_clips=num_segments),
     dict(type='DecordDecode'),
     dict(type='Flip', flip_ratio=0.5, flip_label_map={

@@ -23,6 +23,6 @@ bcve_encoder = dict(
     init_cfg=dict(
         type='Pretrained',
         checkpoint='work_dirs/'
-        'bcve-sbcd_vit-large-p14-clip-pre_1xb32-10e_dripe/epoch_10.pth',
+        'bcve-sbcd_clip-pretrained-vit-large-p14_1xb32-10e_dripe-rgb/epoch_10.pth',
         prefix='backbone.'))
 bcve_encoder_replacing = dict(bcve_encoder, _delete_=True)

@@ -1,5 +1,6 @@
 # InstBlink with ResNet-50 + FPN P2-P5 (Zeng et al., CVPR 2023): 50 queries,
-# 4 QIM/VIM iterations, the official head (instblink.md section 2).
+# 4 QIM/VIM iterations, the official head (configs/instblink/instblink_r50.py
+# of wenzhengzeng/MPEblink@ee9a44f).
 model = dict(
     type='InstBlink',
     backbone=dict(

@@ -91,8 +91,7 @@ def render_audio_event(label: int,
         f_hi = f_lo * rng.uniform(2.5, 4.0)
         ratio = f_hi / f_lo
         if label == 2:  # log sweep f_lo -> f_hi
-            phase = f_lo * t[-1] / np.log(ratio) * (
-                ratio**(t / t[-1]) - 1)
+            phase = f_lo * t[-1] / np.log(ratio) * (ratio**(t / t[-1]) - 1)
         else:  # f_hi -> f_lo
             phase = f_hi * t[-1] / np.log(1 / ratio) * (
                 (1 / ratio)**(t / t[-1]) - 1)
@@ -103,8 +102,8 @@ def render_audio_event(label: int,
             n = int(rng.uniform(0.04, 0.1) * sr)
             start = int(rng.integers(0, length - n + 1))
             event[start:start + n] += _bandpass_noise(
-                n, sr, rng.uniform(800, 4000), rng.uniform(300, 1500),
-                rng) * _envelope(n, fade // 2)
+                n, sr, rng.uniform(800, 4000), rng.uniform(
+                    300, 1500), rng) * _envelope(n, fade // 2)
     else:
         event = np.zeros(length)
         count = int(rng.integers(2, 5))
@@ -114,8 +113,8 @@ def render_audio_event(label: int,
             n = int(slot * rng.uniform(0.35, 0.6))
             start = i * slot + int(rng.integers(0, slot - n + 1))
             tt = np.arange(n) / sr
-            event[start:start + n] = np.sin(
-                2 * np.pi * f0 * tt) * _envelope(n, fade // 2)
+            event[start:start +
+                  n] = np.sin(2 * np.pi * f0 * tt) * _envelope(n, fade // 2)
     peak = np.abs(event).max()
     clip[onset:onset + length] += amp * event / (peak + 1e-8)
     return np.clip(clip, -1.0, 1.0).astype(np.float32)
@@ -152,8 +151,8 @@ def generate_audio_event_dataset(out_dir: str,
     for split, idx, ss in tqdm(
             samples, desc='audio events', disable=not progress):
         label = idx % num_classes
-        wave = render_audio_event(label, np.random.default_rng(ss),
-                                  duration, sample_rate)
+        wave = render_audio_event(label, np.random.default_rng(ss), duration,
+                                  sample_rate)
         rel = f'audio/{split}/{idx:05d}.wav'
         write_audio(osp.join(out_dir, rel), wave, sample_rate)
         lines[split].append(f'{rel} {wave.shape[0]} {label}')

@@ -57,9 +57,8 @@ TIMESTAMP_START = 900
 _OBJECT_COLORS = np.array([(255, 230, 0), (0, 230, 255), (255, 0, 200)])
 
 
-def _actor_tracks(rng: np.random.Generator, num_actors: int,
-                  times: np.ndarray, width: int,
-                  height: int) -> List[Dict]:
+def _actor_tracks(rng: np.random.Generator, num_actors: int, times: np.ndarray,
+                  width: int, height: int) -> List[Dict]:
     """Box tracks and labels of the actors of one video.
 
     Actors live in separate vertical lanes so they never overlap much.
@@ -103,8 +102,7 @@ def _actor_tracks(rng: np.random.Generator, num_actors: int,
                 color=rng.integers(90, 256, size=3),
                 carry=carry,
                 carry_side=rng.choice((-1, 1)),
-                carry_color=_OBJECT_COLORS[rng.integers(
-                    len(_OBJECT_COLORS))],
+                carry_color=_OBJECT_COLORS[rng.integers(len(_OBJECT_COLORS))],
                 wave=wave,
                 wave_phase=rng.uniform(0, 1),
                 labels=labels))
@@ -182,16 +180,20 @@ def render_ava_video(rng: np.random.Generator,
                 s = 0.6 * a['w']
                 cx = (x2 + s * 0.6) if a['carry_side'] > 0 else (x1 - s * 0.6)
                 cy = y1 + 0.55 * a['h']
-                p = [int(v * one) for v in (cx - s / 2, cy - s / 2,
-                                            cx + s / 2, cy + s / 2)]
+                p = [
+                    int(v * one)
+                    for v in (cx - s / 2, cy - s / 2, cx + s / 2, cy + s / 2)
+                ]
                 cv2.rectangle(img, tuple(p[:2]), tuple(p[2:]),
                               a['carry_color'].tolist(), -1, cv2.LINE_AA,
                               shift)
             if a['wave']:
                 swing = np.sin(2 * np.pi * (2 * t + a['wave_phase']))
                 bx = (x1 + x2) / 2 + 0.5 * a['w'] * swing
-                p = [int(v * one) for v in (bx - 3, y1 - 0.3 * a['h'],
-                                            bx + 3, y1 - 1)]
+                p = [
+                    int(v * one)
+                    for v in (bx - 3, y1 - 0.3 * a['h'], bx + 3, y1 - 1)
+                ]
                 cv2.rectangle(img, tuple(p[:2]), tuple(p[2:]),
                               a['color'].tolist(), -1, cv2.LINE_AA, shift)
         frames[i] = img
@@ -266,8 +268,8 @@ def generate_ava_dataset(out_dir: str,
             samples, desc='ava videos', disable=not progress):
         rng = np.random.default_rng(ss)
         video_id = f'{split}_{idx:05d}'
-        frames, ann = render_ava_video(rng, num_seconds, fps, size,
-                                       max_actors, max_distractors)
+        frames, ann = render_ava_video(rng, num_seconds, fps, size, max_actors,
+                                       max_distractors)
         if 'rawframes' in formats:
             write_rawframes(osp.join(out_dir, 'rawframes', video_id), frames)
         if 'videos' in formats:
@@ -278,8 +280,8 @@ def generate_ava_dataset(out_dir: str,
             timestamp = TIMESTAMP_START + sec
             boxes = ann['boxes'][:, sec * fps] / scale
             boxes = boxes.clip(0, 1)
-            for person_id, (box, labels) in enumerate(
-                    zip(boxes, ann['labels'])):
+            for person_id, (box,
+                            labels) in enumerate(zip(boxes, ann['labels'])):
                 coords = ','.join(f'{v:.3f}' for v in box)
                 for label in labels:
                     rows[split].append(f'{video_id},{timestamp:04d},'

@@ -126,9 +126,11 @@ def subject_appearance(rng: np.random.Generator) -> dict:
     return dict(
         background=rng.integers(20, 90, size=3),
         shirt=rng.integers(20, 110, size=3),
-        skin=np.array([rng.integers(150, 240),
-                       rng.integers(110, 190),
-                       rng.integers(80, 160)]),
+        skin=np.array([
+            rng.integers(150, 240),
+            rng.integers(110, 190),
+            rng.integers(80, 160)
+        ]),
         head_scale=rng.uniform(0.9, 1.1),
         offset=rng.uniform(-0.04, 0.04, size=2))
 
@@ -158,12 +160,12 @@ def render_driver_clip(label: int,
         right=np.array([0.7 * s + dx, 0.78 * s + dy]))
     head_r = 0.12 * s * subject['head_scale']
     targets = dict(
-        head=dict(turn=np.array([0.16 * s, 0.0]),
-                  down=np.array([0.0, 0.14 * s])),
+        head=dict(
+            turn=np.array([0.16 * s, 0.0]), down=np.array([0.0, 0.14 * s])),
         left=dict(lap=np.array([0.1 * s, 0.2 * s])),
-        right=dict(ear=rest['head'] + [head_r + 0.02 * s, 0.0] -
-                   rest['right'],
-                   reach=np.array([0.22 * s, -0.22 * s])))
+        right=dict(
+            ear=rest['head'] + [head_r + 0.02 * s, 0.0] - rest['right'],
+            reach=np.array([0.22 * s, -0.22 * s])))
     t = np.linspace(0.0, 1.0, num_frames)
     pos = {part: np.tile(p, (num_frames, 1)) for part, p in rest.items()}
     for event in activity_events(label, rng):
@@ -188,12 +190,12 @@ def render_driver_clip(label: int,
         cv2.rectangle(img, pt((0.3 * s + dx, 0.5 * s + dy)),
                       pt((0.7 * s + dx, 1.1 * s)), subject['shirt'].tolist(),
                       -1, cv2.LINE_AA, shift)
-        cv2.ellipse(img, wheel_c, (int(0.3 * s * sub), int(0.1 * s * sub)),
-                    0, 0, 360, (40, 40, 40), max(1, size // 24), cv2.LINE_AA,
-                    shift)
+        cv2.ellipse(img, wheel_c, (int(0.3 * s * sub), int(0.1 * s * sub)), 0,
+                    0, 360, (40, 40, 40), max(1,
+                                              size // 24), cv2.LINE_AA, shift)
         head = pos['head'][i]
-        cv2.circle(img, pt(head), int(head_r * sub),
-                   subject['skin'].tolist(), -1, cv2.LINE_AA, shift)
+        cv2.circle(img, pt(head), int(head_r * sub), subject['skin'].tolist(),
+                   -1, cv2.LINE_AA, shift)
         # Eyes follow the head's turn (x) and tilt (y) a bit further.
         look = (head - rest['head']) * 0.5
         for side in (-1, 1):
@@ -269,10 +271,7 @@ def generate_driver_dataset(out_dir: str,
                 num_frames=num_frames))
     held_out = [names[i] for i in val_ids]
     folds = [
-        dict(
-            train=[names[i] for i in train_ids],
-            val=held_out,
-            test=held_out)
+        dict(train=[names[i] for i in train_ids], val=held_out, test=held_out)
     ]
     ann_file = osp.join(out_dir, 'annotations.json')
     summary = dump_driver_annotations(

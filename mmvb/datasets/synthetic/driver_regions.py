@@ -28,10 +28,10 @@ from ..driver_regions import dump_region_boxes, save_region_tokens
 from .video_io import split_seeds
 
 
-def render_driver_image(rng: np.random.Generator,
-                        size: int = 112,
-                        p_hidden: float = 0.1
-                        ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+def render_driver_image(
+        rng: np.random.Generator,
+        size: int = 112,
+        p_hidden: float = 0.1) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Render one image.
 
     Args:
@@ -62,8 +62,8 @@ def render_driver_image(rng: np.random.Generator,
     skin = rng.integers(140, 230, size=3).tolist()
     hx, hy = rng.uniform(0.3, 0.7) * s, rng.uniform(0.2, 0.4) * s
     ax, ay = rng.uniform(0.08, 0.12) * s, rng.uniform(0.10, 0.15) * s
-    cv2.ellipse(img, (int(hx), int(hy)), (int(ax), int(ay)), 0, 0, 360,
-                skin, -1, cv2.LINE_AA)
+    cv2.ellipse(img, (int(hx), int(hy)), (int(ax), int(ay)), 0, 0, 360, skin,
+                -1, cv2.LINE_AA)
     boxes[0] = [hx - ax, hy - ay, hx + ax, hy + ay]
     valid[0] = True
     # Hands: discs in the lower half, the person's left hand on the image's

@@ -136,8 +136,7 @@ def generate_motion_dataset(out_dir: str,
         raise ValueError(f'unknown formats {sorted(unknown)}; '
                          "use 'videos' and/or 'rawframes'")
     num_classes = len(MOTION_CLASSES)
-    lines = {(split, fmt): []
-             for split in ('train', 'val') for fmt in formats}
+    lines = {(split, fmt): [] for split in ('train', 'val') for fmt in formats}
     samples = split_seeds(seed, [('train', num_train), ('val', num_val)])
     for split, idx, ss in tqdm(
             samples, desc='motion clips', disable=not progress):

@@ -109,8 +109,9 @@ def write_lines(path: str, lines: Iterable[str]) -> None:
             f.write(f'{line}\n')
 
 
-def split_seeds(seed: int, splits: Sequence[Tuple[str, int]]) -> List[
-        Tuple[str, int, np.random.SeedSequence]]:
+def split_seeds(
+    seed: int, splits: Sequence[Tuple[str, int]]
+) -> List[Tuple[str, int, np.random.SeedSequence]]:
     """Independent, reproducible random streams per (split, sample).
 
     Args:

@@ -126,8 +126,8 @@ class WaveformMixup(BaseTransform):
         label = torch.as_tensor(np.asarray(label))
         if label.dim() and label.shape[0] == self.num_classes:
             return label.float()  # already a soft label
-        return torch.nn.functional.one_hot(
-            label.long().reshape(()), self.num_classes).float()
+        return torch.nn.functional.one_hot(label.long().reshape(()),
+                                           self.num_classes).float()
 
     def transform(self, results: Dict) -> Dict:
         """Mix ``results`` with ``results['mix_results'][0]``."""
@@ -146,8 +146,8 @@ class WaveformMixup(BaseTransform):
         mixed = lam * w1 + (1.0 - lam) * w2
         results['audio'] = (mixed - mixed.mean()).astype(np.float32)
         if soft:
-            results['label'] = lam * self._onehot(results['label']) + (
-                1.0 - lam) * self._onehot(other['label'])
+            results['label'] = lam * self._onehot(
+                results['label']) + (1.0 - lam) * self._onehot(other['label'])
         elif lam < 0.5:
             results['label'] = copy.deepcopy(other['label'])
         results['mixup_lambda'] = lam

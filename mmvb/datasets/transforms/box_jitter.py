@@ -38,8 +38,8 @@ class GTBoxJitter(BaseTransform):
         boxes = boxes + moves.astype(np.float32) * sides
         x = np.sort(boxes[:, 0::2], axis=1).clip(0, w)
         y = np.sort(boxes[:, 1::2], axis=1).clip(0, h)
-        results['gt_bboxes'] = np.stack(
-            (x[:, 0], y[:, 0], x[:, 1], y[:, 1]), axis=1).astype(np.float32)
+        results['gt_bboxes'] = np.stack((x[:, 0], y[:, 0], x[:, 1], y[:, 1]),
+                                        axis=1).astype(np.float32)
         return results
 
     def __repr__(self) -> str:

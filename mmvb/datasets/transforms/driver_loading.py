@@ -52,8 +52,8 @@ class DecodeDriverClip(BaseTransform):
         path = results['filename']
         if source == 'video':
             import decord
-            absolute = results.get('start_frame', 0) + inds * results.get(
-                'frame_stride', 1)
+            absolute = results.get('start_frame',
+                                   0) + inds * results.get('frame_stride', 1)
             reader = decord.VideoReader(path, num_threads=1)
             absolute = np.clip(absolute, 0, len(reader) - 1)
             unique, inverse = np.unique(absolute, return_inverse=True)

@@ -25,10 +25,11 @@ class PackRegionInputs(BaseTransform):
         meta_keys (Sequence[str]): Metainfo keys copied when present.
     """
 
-    def __init__(self,
-                 meta_keys: Sequence[str] = ('img_id', 'img_path',
-                                             'ori_shape', 'img_shape',
-                                             'scale_factor')) -> None:
+    def __init__(
+        self,
+        meta_keys: Sequence[str] = ('img_id', 'img_path', 'ori_shape',
+                                    'img_shape', 'scale_factor')
+    ) -> None:
         self.meta_keys = tuple(meta_keys)
 
     def transform(self, results: dict) -> dict:
@@ -38,11 +39,13 @@ class PackRegionInputs(BaseTransform):
         inputs = torch.from_numpy(img).permute(2, 0, 1).contiguous()
         sample = ActionDataSample()
         sample.set_field(
-            torch.as_tensor(np.asarray(results['gt_bboxes'],
-                                       dtype=np.float32)), 'region_boxes')
+            torch.as_tensor(
+                np.asarray(results['gt_bboxes'], dtype=np.float32)),
+            'region_boxes')
         sample.set_field(
-            torch.as_tensor(np.asarray(results['region_tokens'],
-                                       dtype=np.float32)), 'region_tokens')
+            torch.as_tensor(
+                np.asarray(results['region_tokens'], dtype=np.float32)),
+            'region_tokens')
         sample.set_field(
             torch.as_tensor(np.asarray(results['region_valid'], dtype=bool)),
             'region_valid')

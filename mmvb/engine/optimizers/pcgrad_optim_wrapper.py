@@ -23,8 +23,7 @@ from torch import Tensor
 
 
 def project_conflicting(grads: Tensor,
-                        generator: Optional[torch.Generator] = None
-                        ) -> Tensor:
+                        generator: Optional[torch.Generator] = None) -> Tensor:
     """PCGrad's projection of task gradients.
 
     For each task ``i``, starting from ``g_i' = g_i`` and visiting the other
@@ -197,8 +196,8 @@ class PCGradOptimWrapper(OptimWrapper):
                 grads = (None, ) * len(params)
             reached.append([g is not None for g in grads])
             flat.append(
-                torch.cat([(g if g is not None else torch.zeros_like(p)
-                            ).reshape(-1).float()
+                torch.cat([(g if g is not None else
+                            torch.zeros_like(p)).reshape(-1).float()
                            for g, p in zip(grads, params)]))
         flat = torch.stack(flat)  # [K, P]
         reached = torch.tensor(reached, device=flat.device)  # [K, N]
@@ -212,8 +211,8 @@ class PCGradOptimWrapper(OptimWrapper):
         shared = reached.all(dim=0).tolist()
         if num_tasks > 1 and any(shared):
             idx = [i for i, s in enumerate(shared) if s]
-            combined = self._combine(torch.cat([per_param[i] for i in idx],
-                                               dim=1))
+            combined = self._combine(
+                torch.cat([per_param[i] for i in idx], dim=1))
             for i, g in zip(idx, combined.split([numels[i] for i in idx])):
                 merged[i] = g
         for i, used in enumerate(reached.any(dim=0).tolist()):

@@ -4,12 +4,10 @@ from .frame_map import frame_average_precision, mean_ap
 from .mpeblink_eval import (evaluate_mpeblink, hust_lebw_scores,
                             interpolated_prec_rec, segment_iou,
                             temporal_detection_ap, track_ious)
-from .mpeblink_postprocess import (ClipLinker, blink_intervals, temporal_nms,
-                                   tracks_to_results)
+from .mpeblink_results import tracks_to_results
 
 __all__ = [
-    'ClipLinker', 'blink_intervals', 'evaluate_mpeblink',
-    'frame_average_precision', 'hust_lebw_scores', 'interpolated_prec_rec',
-    'mean_ap', 'segment_iou', 'temporal_detection_ap', 'temporal_nms',
+    'evaluate_mpeblink', 'frame_average_precision', 'hust_lebw_scores',
+    'interpolated_prec_rec', 'mean_ap', 'segment_iou', 'temporal_detection_ap',
     'track_ious', 'tracks_to_results'
 ]

@@ -33,16 +33,16 @@ from mmaction.evaluation.functional.ava_utils import tpfp_single
 FrameBoxes = Dict[Hashable, np.ndarray]
 
 
-def frame_average_precision(gt_boxes: FrameBoxes,
-                            gt_labels: FrameBoxes,
-                            det_boxes: FrameBoxes,
-                            det_labels: FrameBoxes,
-                            det_scores: FrameBoxes,
-                            class_ids: Iterable[int],
-                            iou_thr: float = 0.5,
-                            ignore_empty_frames: bool = True,
-                            excluded: Optional[Sequence] = None
-                            ) -> Dict[int, float]:
+def frame_average_precision(
+        gt_boxes: FrameBoxes,
+        gt_labels: FrameBoxes,
+        det_boxes: FrameBoxes,
+        det_labels: FrameBoxes,
+        det_scores: FrameBoxes,
+        class_ids: Iterable[int],
+        iou_thr: float = 0.5,
+        ignore_empty_frames: bool = True,
+        excluded: Optional[Sequence] = None) -> Dict[int, float]:
     """Per-class frame AP.
 
     All dicts are keyed by frame (any hashable key). Boxes of one frame are
@@ -116,8 +116,8 @@ def frame_average_precision(gt_boxes: FrameBoxes,
             aps[c] = 0.0
         else:
             precision, recall = metrics.compute_precision_recall(
-                np.concatenate(frame_scores[c]),
-                np.concatenate(frame_tp[c]), gt_count[c])
+                np.concatenate(frame_scores[c]), np.concatenate(frame_tp[c]),
+                gt_count[c])
             aps[c] = float(
                 metrics.compute_average_precision(precision, recall))
     return aps

@@ -3,7 +3,7 @@
 Sec. 3.5), and the HUST-LEBW recall / precision / F1.
 
 Re-implements the official evaluator (``mmdet/datasets/
-mpeblink_eval_api.py``, instblink.md section 6) with numpy and
+mpeblink_eval_api.py`` of wenzhengzeng/MPEblink@ee9a44f) with numpy and
 :func:`mmvb.ops.tube_iou`:
 
 * **Inst-AP**: YouTube-VIS / COCO-style AP of face tracks over whole

@@ -62,8 +62,8 @@ class AVAFrameMAPMetric(AVAMetric):
             with open(self.exclude_file) as f:
                 excluded = read_exclusions(f)
 
-        det_boxes, det_labels, det_scores = (defaultdict(list)
-                                             for _ in range(3))
+        det_boxes, det_labels, det_scores = (
+            defaultdict(list) for _ in range(3))
         for result in results:
             key = make_image_key(result['video_id'], result['timestamp'])
             for index, dets in enumerate(result['outputs']):
@@ -89,8 +89,7 @@ class AVAFrameMAPMetric(AVAMetric):
         out = dict(
             overall=mean_ap(aps),
             person_movement=mean_ap(aps, [c for c in aps if c <= 14]),
-            object_manipulation=mean_ap(aps,
-                                        [c for c in aps if 14 < c < 64]),
+            object_manipulation=mean_ap(aps, [c for c in aps if 14 < c < 64]),
             person_interaction=mean_ap(aps, [c for c in aps if c >= 64]))
         names = {c['id']: c['name'] for c in categories}
         if self.per_class:
@@ -148,8 +147,8 @@ class TubeFrameMAPMetric(BaseMetric):
         self.per_class = per_class
         self.gt = load_act_gt(ann_file)
 
-    def process(self, data_batch: Sequence[Tuple], data_samples: Sequence[
-            dict]) -> None:
+    def process(self, data_batch: Sequence[Tuple],
+                data_samples: Sequence[dict]) -> None:
         """Keep each frame's detections (pixels, 1-based class ids)."""
         for sample in data_samples:
             video = sample['video_id']

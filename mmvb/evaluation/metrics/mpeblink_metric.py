@@ -10,7 +10,8 @@ from mmengine.evaluator import BaseMetric
 from mmengine.fileio import load
 from mmengine.logging import MMLogger
 
-from ..functional import ClipLinker, evaluate_mpeblink, tracks_to_results
+from mmvb.models.task_modules.tracking import ClipLinker
+from ..functional import evaluate_mpeblink, tracks_to_results
 
 
 @METRICS.register_module()
@@ -19,7 +20,7 @@ class MPEblinkMetric(BaseMetric):
 
     Collects the per-clip predictions of InstBlink on the test clips of
     :class:`~mmvb.datasets.MPEblinkDataset`, links each video's clips in
-    time order (:class:`~mmvb.evaluation.functional.ClipLinker`, score
+    time order (:class:`~mmvb.models.task_modules.ClipLinker`, score
     threshold 0.5, IoU threshold 0.2), merges blinks with threshold 0.3
     and evaluates the tracks against ``ann_file`` with
     :func:`~mmvb.evaluation.functional.evaluate_mpeblink`.

@@ -37,8 +37,8 @@ class VerbNounActionMetric(BaseMetric):
     Verb and noun accuracy are ordinary top-k accuracies of each task's
     scores. Action accuracy (``action_mode='epic'``, the default) follows
     the official EPIC-Kitchens evaluation
-    (``epic-kitchens/C1-Action-Recognition``, ``compute_action_scores``;
-    datar.md section 8.1): the verb and noun scores are each turned into
+    (``compute_action_scores`` in ``epic-kitchens/C1-Action-Recognition``):
+    the verb and noun scores are each turned into
     probabilities with a softmax (``apply_softmax=True``), every
     (verb, noun) pair is scored by the product of its two probabilities,
     and a sample is correct at ``k`` iff its ground-truth pair is among the

@@ -71,8 +71,8 @@ class BCVEncoderLayer(TransformerEncoderLayer):
         if si_dims:
             self.si_attn = SpatialInductiveAdapter(d, si_dims,
                                                    num_extra_tokens, si_scale)
-            self.si_mlp = SpatialInductiveAdapter(d, si_dims,
-                                                  num_extra_tokens, si_scale)
+            self.si_mlp = SpatialInductiveAdapter(d, si_dims, num_extra_tokens,
+                                                  si_scale)
         if adaptformer_dims:
             self.adaptformer = AdaptFormerAdapter(d, adaptformer_dims,
                                                   adaptformer_scale)
@@ -159,8 +159,7 @@ class BCVEncoder(VisionTransformer):
             ViT-L/14 defaults.
     """
 
-    PEFT_MODES = ('ta_si', 'ta', 'si', 'lora', 'adaptformer', 'full',
-                  'none')
+    PEFT_MODES = ('ta_si', 'ta', 'si', 'lora', 'adaptformer', 'full', 'none')
 
     def __init__(self,
                  arch='large',

@@ -50,8 +50,8 @@ class DeformableBlock(BaseModule):
                  init_cfg: OptConfigType = None) -> None:
         super().__init__(init_cfg)
         self.norm1 = build_norm_layer(norm_cfg, embed_dims)[1]
-        self.attn = DeformableAudioAttention(embed_dims, num_heads,
-                                             feat_size, **attn_cfg)
+        self.attn = DeformableAudioAttention(embed_dims, num_heads, feat_size,
+                                             **attn_cfg)
         self.drop_path = DropPath(drop_path) if drop_path > 0 \
             else nn.Identity()
         self.norm2 = build_norm_layer(norm_cfg, embed_dims)[1]
@@ -138,58 +138,55 @@ class DeformableAudioTransformer(BaseModule):
             normal (std 0.02) Linear layers and unit LayerNorms.
     """
     arch_zoo = {
-        **dict.fromkeys(
-            ['t', 'tiny'],
-            dict(
-                embed_dims=[96, 192, 384, 768],
-                depths=[2, 2, 6, 2],
-                num_heads=[3, 6, 12, 24],
-                num_groups=[1, 1, 3, 6])),
-        **dict.fromkeys(
-            ['s', 'small'],
-            dict(
-                embed_dims=[96, 192, 384, 768],
-                depths=[2, 2, 18, 2],
-                num_heads=[3, 6, 12, 24],
-                num_groups=[1, 1, 3, 6])),
-        **dict.fromkeys(
-            ['b', 'base'],
-            dict(
-                embed_dims=[128, 256, 512, 1024],
-                depths=[2, 2, 18, 2],
-                num_heads=[4, 8, 16, 32],
-                num_groups=[1, 1, 4, 8])),
+        **dict.fromkeys(['t', 'tiny'],
+                        dict(
+                            embed_dims=[96, 192, 384, 768],
+                            depths=[2, 2, 6, 2],
+                            num_heads=[3, 6, 12, 24],
+                            num_groups=[1, 1, 3, 6])),
+        **dict.fromkeys(['s', 'small'],
+                        dict(
+                            embed_dims=[96, 192, 384, 768],
+                            depths=[2, 2, 18, 2],
+                            num_heads=[3, 6, 12, 24],
+                            num_groups=[1, 1, 3, 6])),
+        **dict.fromkeys(['b', 'base'],
+                        dict(
+                            embed_dims=[128, 256, 512, 1024],
+                            depths=[2, 2, 18, 2],
+                            num_heads=[4, 8, 16, 32],
+                            num_groups=[1, 1, 4, 8])),
     }
 
-    def __init__(self,
-                 arch: Union[str, Dict] = 'tiny',
-                 in_channels: int = 1,
-                 input_size: Sequence[int] = (128, 1024),
-                 patch_size: int = 4,
-                 window_size: int = 7,
-                 stage_specs: Optional[Sequence[str]] = None,
-                 deformable: bool = True,
-                 fallback_block: str = 'S',
-                 offset_range: float = 2.0,
-                 offset_kernel_size: Union[int, Sequence[int]] = 5,
-                 offset_norm: bool = False,
-                 downsample_ratio: int = 1,
-                 use_rpe: bool = True,
-                 ffn_ratio: float = 4.,
-                 qkv_bias: bool = True,
-                 drop_rate: float = 0.,
-                 attn_drop_rate: float = 0.,
-                 drop_path_rate: float = 0.2,
-                 input_adaptor: OptConfigType = None,
-                 out_indices: Sequence[int] = (3, ),
-                 norm_cfg: ConfigType = dict(type='LN'),
-                 pretrained: Optional[str] = None,
-                 init_cfg: OptConfigType = [
-                     dict(type='TruncNormal', layer='Linear', std=0.02,
-                          bias=0.),
-                     dict(type='Constant', layer='LayerNorm', val=1.,
-                          bias=0.)
-                 ]) -> None:
+    def __init__(
+        self,
+        arch: Union[str, Dict] = 'tiny',
+        in_channels: int = 1,
+        input_size: Sequence[int] = (128, 1024),
+        patch_size: int = 4,
+        window_size: int = 7,
+        stage_specs: Optional[Sequence[str]] = None,
+        deformable: bool = True,
+        fallback_block: str = 'S',
+        offset_range: float = 2.0,
+        offset_kernel_size: Union[int, Sequence[int]] = 5,
+        offset_norm: bool = False,
+        downsample_ratio: int = 1,
+        use_rpe: bool = True,
+        ffn_ratio: float = 4.,
+        qkv_bias: bool = True,
+        drop_rate: float = 0.,
+        attn_drop_rate: float = 0.,
+        drop_path_rate: float = 0.2,
+        input_adaptor: OptConfigType = None,
+        out_indices: Sequence[int] = (3, ),
+        norm_cfg: ConfigType = dict(type='LN'),
+        pretrained: Optional[str] = None,
+        init_cfg: OptConfigType = [
+            dict(type='TruncNormal', layer='Linear', std=0.02, bias=0.),
+            dict(type='Constant', layer='LayerNorm', val=1., bias=0.)
+        ]
+    ) -> None:
         super().__init__(init_cfg)
         if isinstance(arch, str):
             if arch.lower() not in self.arch_zoo:
@@ -212,8 +209,7 @@ class DeformableAudioTransformer(BaseModule):
         if fallback_block not in ('L', 'S'):
             raise ValueError("fallback_block must be 'L' or 'S'")
         if not deformable:
-            stage_specs = [s.replace('D', fallback_block)
-                           for s in stage_specs]
+            stage_specs = [s.replace('D', fallback_block) for s in stage_specs]
         self.stage_specs = list(stage_specs)
         if isinstance(offset_kernel_size, int):
             offset_kernel_size = [offset_kernel_size] * num_stages
@@ -323,8 +319,7 @@ class DeformableAudioTransformer(BaseModule):
                 x = block(x, hw)
             if i in self.out_indices:
                 out = getattr(self, f'norm{i}')(x)
-                outs.append(
-                    out.transpose(1, 2).reshape(x.shape[0], -1, *hw))
+                outs.append(out.transpose(1, 2).reshape(x.shape[0], -1, *hw))
             if i < len(self.downsamples):
                 x, hw = self.downsamples[i](
                     x.transpose(1, 2).reshape(x.shape[0], -1, *hw))

@@ -7,8 +7,7 @@ import torch.nn as nn
 from torch import Tensor
 
 COSINE_LOSS = dict(
-    type='mmpretrain.CosineSimilarityLoss', shift_factor=1.0,
-    scale_factor=1.0)
+    type='mmpretrain.CosineSimilarityLoss', shift_factor=1.0, scale_factor=1.0)
 
 
 def masked_cosine_loss(loss_module: nn.Module, pred: Tensor, target: Tensor,

@@ -215,8 +215,8 @@ class LoRAQKV(BaseModule, _Toggle):
         self._reset_parameters()
 
     def _reset_parameters(self) -> None:
-        pairs = ((self.lora_a_q, self.lora_b_q),
-                 (self.lora_a_v, self.lora_b_v))
+        pairs = ((self.lora_a_q, self.lora_b_q), (self.lora_a_v,
+                                                  self.lora_b_v))
         for a, b in pairs:
             nn.init.kaiming_uniform_(a.weight, a=5**0.5)
             nn.init.zeros_(b.weight)
@@ -235,5 +235,5 @@ class LoRAQKV(BaseModule, _Toggle):
         return out + torch.cat([dq, torch.zeros_like(dq), dv], dim=-1)
 
 
-ADAPTER_TYPES = (TaskAwareAdapter, SpatialInductiveAdapter,
-                 AdaptFormerAdapter, LoRAQKV)
+ADAPTER_TYPES = (TaskAwareAdapter, SpatialInductiveAdapter, AdaptFormerAdapter,
+                 LoRAQKV)

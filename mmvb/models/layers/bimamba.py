@@ -95,8 +95,7 @@ class BiMamba(BaseModule):
             # No weight decay on these (Mamba's ``_no_weight_decay``): set
             # ``paramwise_cfg.custom_keys`` for '.A_log', '.A_b_log', '.D'.
             self.register_parameter(
-                'A_log' + suffix, nn.Parameter(torch.empty(d_inner,
-                                                           d_state)))
+                'A_log' + suffix, nn.Parameter(torch.empty(d_inner, d_state)))
             self.register_parameter('D' + suffix,
                                     nn.Parameter(torch.empty(d_inner)))
         self._reset_ssm_parameters()

@@ -222,8 +222,9 @@ class DeformableAudioAttention(BaseModule):
         """``[B, HW, C]`` tokens -> ``[B * G, C / G, H, W]`` maps."""
         b = x.shape[0]
         h, w = hw_shape
-        return x.view(b, h, w, self.num_groups, -1).permute(
-            0, 3, 4, 1, 2).reshape(b * self.num_groups, -1, h, w)
+        return x.view(b, h, w, self.num_groups,
+                      -1).permute(0, 3, 4, 1,
+                                  2).reshape(b * self.num_groups, -1, h, w)
 
     def sampling_positions(self, query: Tensor,
                            hw_shape: Tuple[int, int]) -> Tensor:
@@ -306,8 +307,8 @@ class DeformableAudioAttention(BaseModule):
             padding_mode='zeros',
             align_corners=False)  # [B * G, C / G, Hg, Wg]
         n_s = pos.shape[1] * pos.shape[2]
-        sampled = sampled.view(b, self.num_groups, -1, n_s).permute(
-            0, 3, 1, 2).reshape(b, n_s, c)
+        sampled = sampled.view(b, self.num_groups, -1,
+                               n_s).permute(0, 3, 1, 2).reshape(b, n_s, c)
 
         def heads(t: Tensor) -> Tensor:  # [B, L, C] -> [B, M, L, C / M]
             return t.view(b, -1, self.num_heads,

@@ -48,8 +48,8 @@ def temporal_split(x: Tensor, step: int) -> Tensor:
     batch, length, channels = x.shape
     padded = -(-length // step) * step
     if padded != length:
-        x = torch.cat(
-            [x, x[:, -1:].expand(batch, padded - length, channels)], dim=1)
+        x = torch.cat([x, x[:, -1:].expand(batch, padded - length, channels)],
+                      dim=1)
     x = x.view(batch, padded // step, step, channels).transpose(1, 2)
     return x.reshape(batch * step, padded // step, channels)
 

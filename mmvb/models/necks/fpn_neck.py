@@ -21,7 +21,8 @@ class FPNNeck(BaseModule):
     size. Frames are independent: a video clip is passed as ``B*T`` images.
 
     InstBlink uses ResNet-50 stages 1-4 (256, 512, 1024, 2048 channels) to
-    P2-P5 with 256 channels (instblink.md section 2.1).
+    P2-P5 with 256 channels (``neck`` of ``configs/instblink/
+    instblink_r50.py``, wenzhengzeng/MPEblink@ee9a44f).
 
     Args:
         in_channels (Sequence[int]): Channels of each input level.

@@ -53,8 +53,7 @@ class SBCDPretrainer(BaseModel):
                  backbone: dict,
                  crcd_head: dict,
                  irdd_head: dict,
-                 teacher_input_size: Union[int, Tuple[int, int],
-                                           None] = None,
+                 teacher_input_size: Union[int, Tuple[int, int], None] = None,
                  task_losses: bool = True,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
@@ -135,8 +134,7 @@ class SBCDPretrainer(BaseModel):
         dense = tokens[:, num_extra:].transpose(1, 2).reshape(b, -1, h, w)
         targets = self.teacher_targets(inputs, boxes, valid)
         losses.update(
-            self.irdd_head.loss(dense, boxes, targets, valid,
-                                1.0 / patch[0]))
+            self.irdd_head.loss(dense, boxes, targets, valid, 1.0 / patch[0]))
         return losses
 
     def parse_losses(

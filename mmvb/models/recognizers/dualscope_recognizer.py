@@ -134,8 +134,8 @@ class DualScopeRecognizer(BaseRecognizer):
                                'None); feed it cached features [B, clips, '
                                'T, C]')
         num, channels, length, height, width = frames.shape
-        flat = frames.transpose(1, 2).reshape(num * length, channels,
-                                              height, width)
+        flat = frames.transpose(1, 2).reshape(num * length, channels, height,
+                                              width)
         step = self.frames_per_forward or flat.shape[0]
         with torch.set_grad_enabled(torch.is_grad_enabled()
                                     and not self.freeze_backbone):

@@ -131,8 +131,9 @@ class MFRRecognizer2D(Recognizer2D):
                 f'the teacher checkpoint {self.teacher_checkpoint} does not '
                 "match the student's backbone architecture (MFR needs the "
                 f'stage-1 model of the same config): {e}') from None
-        print_log(f'MFRRecognizer2D: teacher loaded from '
-                  f'{self.teacher_checkpoint}', 'current')
+        print_log(
+            f'MFRRecognizer2D: teacher loaded from '
+            f'{self.teacher_checkpoint}', 'current')
         self._teacher_loaded = True
 
     def init_weights(self) -> None:
@@ -156,8 +157,7 @@ class MFRRecognizer2D(Recognizer2D):
             return self._last(
                 self.teacher(inputs.view((-1, ) + inputs.shape[2:])))
 
-    def loss(self, inputs: Tensor, data_samples: SampleList,
-             **kwargs) -> dict:
+    def loss(self, inputs: Tensor, data_samples: SampleList, **kwargs) -> dict:
         """Classification losses plus ``loss_mfr`` (Eq. 9).
 
         Args:

@@ -3,8 +3,10 @@
 from .hungarian_matcher import HungarianMatcher, pad_targets
 from .match_costs import (ActorMatchCost, BaseMatchCost, BoxL1MatchCost,
                           FocalMatchCost, GIoUMatchCost, MultiLabelMatchCost)
+from .tracking import ClipLinker, blink_intervals, temporal_nms
 
 __all__ = [
     'HungarianMatcher', 'pad_targets', 'ActorMatchCost', 'BaseMatchCost',
-    'BoxL1MatchCost', 'FocalMatchCost', 'GIoUMatchCost', 'MultiLabelMatchCost'
+    'BoxL1MatchCost', 'FocalMatchCost', 'GIoUMatchCost', 'MultiLabelMatchCost',
+    'ClipLinker', 'blink_intervals', 'temporal_nms'
 ]

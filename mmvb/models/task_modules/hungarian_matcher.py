@@ -56,8 +56,9 @@ class HungarianMatcher:
     The bipartite matching of DETR (Carion et al., ECCV 2020), of BMViT
     (tokens to ground-truth actors of the key frame, Eq. 3 of the paper)
     and of InstBlink (query tubes to ground-truth face tracklets over the
-    ``T`` frames of a clip; ``TeViTHungarianAssigner``, instblink.md
-    section 3.1).
+    ``T`` frames of a clip; ``TeViTHungarianAssigner`` in
+    ``mmdet/core/bbox/assigners/tevit_hungarian_assigner.py``,
+    wenzhengzeng/MPEblink@ee9a44f).
 
     The total cost is the sum of the weighted ``costs``, each computed for
     the whole batch in one tensor expression, giving ``[B, Q, G]`` or, for

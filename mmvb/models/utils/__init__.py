@@ -2,8 +2,9 @@
 """Model utilities (checkpoint converters)."""
 from .ckpt_convert import (ConversionReport, adapt_pos_embed, dat_to_datar,
                            unwrap_state_dict, vit_to_ast)
+from .instblink_checkpoint import convert_official_instblink
 
 __all__ = [
-    'ConversionReport', 'adapt_pos_embed', 'dat_to_datar',
-    'unwrap_state_dict', 'vit_to_ast'
+    'ConversionReport', 'adapt_pos_embed', 'convert_official_instblink',
+    'dat_to_datar', 'unwrap_state_dict', 'vit_to_ast'
 ]

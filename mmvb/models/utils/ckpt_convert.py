@@ -38,12 +38,15 @@ class ConversionReport:
     missing: List[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        lines = [f'copied {len(self.copied)}, adapted {len(self.adapted)}, '
-                 f'dropped {len(self.dropped)}, missing {len(self.missing)}']
+        lines = [
+            f'copied {len(self.copied)}, adapted {len(self.adapted)}, '
+            f'dropped {len(self.dropped)}, missing {len(self.missing)}'
+        ]
         lines += [f'  adapted {k}: {v}' for k, v in self.adapted.items()]
         lines += [f'  dropped {k}: {v}' for k, v in self.dropped.items()]
-        lines += [f'  missing {k} (not in the checkpoint)'
-                  for k in self.missing]
+        lines += [
+            f'  missing {k} (not in the checkpoint)' for k in self.missing
+        ]
         return '\n'.join(lines)
 
 
@@ -110,7 +113,10 @@ class _Converter:
         self.out: Dict[str, Tensor] = {}
         self.report = ConversionReport()
 
-    def put(self, src: str, dst: Optional[str], value: Tensor,
+    def put(self,
+            src: str,
+            dst: Optional[str],
+            value: Tensor,
             how: Optional[str] = None,
             drop_reason: str = 'no such tensor in the target model') -> None:
         if dst is None or dst not in self.target:
@@ -135,11 +141,14 @@ class _Converter:
 _DAT_BUFFERS = ('relative_position_index', 'attn_mask')
 
 
-def dat_to_datar(checkpoint: Mapping, target: Mapping[str, Tensor]
-                 ) -> Tuple[Dict[str, Tensor], ConversionReport]:
+def dat_to_datar(
+    checkpoint: Mapping,
+    target: Mapping[str,
+                    Tensor]) -> Tuple[Dict[str, Tensor], ConversionReport]:
     """Convert a DAT v1 ImageNet checkpoint to DATAR keys.
 
-    Rules (DAT v1 keys, datar.md section 3.4):
+    Rules (DAT v1 keys and ``DAT.load_pretrained`` of ``models/dat.py``,
+    LeapLabTHU/DAT@797f187):
 
     * ``patch_proj.0`` -> ``patch_embed.projection``: RGB kernel summed to
       the one spectrogram channel; ``patch_proj.1.norm`` ->
@@ -210,8 +219,7 @@ def dat_to_datar(checkpoint: Mapping, target: Mapping[str, Tensor]
             continue
         m = re.fullmatch(r'cls_norm\.norm\.(\w+)', key)
         if m:
-            conv.put(key, f'{last_norm}.{m[1]}' if last_norm else None,
-                     value)
+            conv.put(key, f'{last_norm}.{m[1]}' if last_norm else None, value)
             continue
         if key.startswith('cls_head.'):
             conv.report.dropped[key] = 'ImageNet classifier'
@@ -222,8 +230,9 @@ def dat_to_datar(checkpoint: Mapping, target: Mapping[str, Tensor]
             d, which = divmod(int(m[2]), 2)
             conv.put(key, f'stages.{m[1]}.{d}.norm{which + 1}.{m[3]}', value)
             continue
-        m = re.fullmatch(r'stages\.(\d+)\.mlps\.(\d+)\.chunk\.linear([12])'
-                         r'\.(\w+)', key)
+        m = re.fullmatch(
+            r'stages\.(\d+)\.mlps\.(\d+)\.chunk\.linear([12])'
+            r'\.(\w+)', key)
         if m:
             layer = '0.0' if m[3] == '1' else '1'
             conv.put(key, f'stages.{m[1]}.{m[2]}.ffn.layers.{layer}.{m[4]}',
@@ -239,8 +248,8 @@ def dat_to_datar(checkpoint: Mapping, target: Mapping[str, Tensor]
     return conv.finish()
 
 
-def _convert_dat_window(conv: _Converter, key: str, prefix: str,
-                        name: str, value: Tensor) -> None:
+def _convert_dat_window(conv: _Converter, key: str, prefix: str, name: str,
+                        value: Tensor) -> None:
     """One tensor of a DAT local/shifted-window attention module."""
     if name.endswith(_DAT_BUFFERS):
         conv.report.dropped[key] = 'buffer recomputed by DATAR'
@@ -260,15 +269,20 @@ def _convert_dat_window(conv: _Converter, key: str, prefix: str,
         n, heads = value.shape
         s, t = int(round(n**0.5)), int(round(conv.target[dst].shape[0]**0.5))
         table = resize_table(value.T.reshape(heads, s, s), (t, t))
-        conv.put(key, dst, table.reshape(heads, t * t).T,
+        conv.put(key, dst,
+                 table.reshape(heads, t * t).T,
                  f'window table resized {s}x{s} -> {t}x{t}')
         return
-    conv.put(key, dst, value, drop_reason='DAT window block where DATAR '
-             'has a deformable block')
+    conv.put(
+        key,
+        dst,
+        value,
+        drop_reason='DAT window block where DATAR '
+        'has a deformable block')
 
 
-def _convert_dat_deformable(conv: _Converter, key: str, prefix: str,
-                            name: str, value: Tensor) -> None:
+def _convert_dat_deformable(conv: _Converter, key: str, prefix: str, name: str,
+                            value: Tensor) -> None:
     """One tensor of a DAT deformable attention module."""
     target = conv.target
     reason = 'DAT deformable block where DATAR has a window block'
@@ -283,9 +297,10 @@ def _convert_dat_deformable(conv: _Converter, key: str, prefix: str,
         dst = f'{prefix}.rpe_table'
         if dst in target and value.shape != target[dst].shape:
             size = tuple(target[dst].shape[-2:])
-            conv.put(key, dst, resize_table(value, size),
-                     f'position-bias table resized '
-                     f'{tuple(value.shape[-2:])} -> {size}')
+            conv.put(
+                key, dst, resize_table(value, size),
+                f'position-bias table resized '
+                f'{tuple(value.shape[-2:])} -> {size}')
         else:
             conv.put(key, dst, value, drop_reason=reason)
         return
@@ -302,9 +317,10 @@ def _convert_dat_deformable(conv: _Converter, key: str, prefix: str,
     elif part == 'dwconv' and m[2] == 'weight' and dst in target and \
             value.shape != target[dst].shape:
         size = tuple(target[dst].shape[-2:])
-        conv.put(key, dst, fit_kernel(value, size),
-                 f'offset kernel {tuple(value.shape[-2:])} -> {size} '
-                 '(zero-padded, same output)')
+        conv.put(
+            key, dst, fit_kernel(value, size),
+            f'offset kernel {tuple(value.shape[-2:])} -> {size} '
+            '(zero-padded, same output)')
     else:
         conv.put(key, dst, value, drop_reason=reason)
 
@@ -324,11 +340,12 @@ def _vit_key_to_mmpretrain(key: str) -> Optional[str]:
     (None for classifier heads)."""
     if key.startswith('backbone.'):
         return key[len('backbone.'):]
-    if key.startswith(('head.', 'head_dist.', 'pre_logits.')) or key in (
-            'head.weight', 'head.bias'):
+    if key.startswith(('head.', 'head_dist.',
+                       'pre_logits.')) or key in ('head.weight', 'head.bias'):
         return None
-    m = re.fullmatch(r'blocks\.(\d+)\.(norm1|attn\.qkv|attn\.proj|norm2|'
-                     r'mlp\.fc1|mlp\.fc2)\.(\w+)', key)
+    m = re.fullmatch(
+        r'blocks\.(\d+)\.(norm1|attn\.qkv|attn\.proj|norm2|'
+        r'mlp\.fc1|mlp\.fc2)\.(\w+)', key)
     if m:
         return f'layers.{m[1]}.{_TIMM_BLOCK[m[2]]}.{m[3]}'
     m = re.fullmatch(r'patch_embed\.proj\.(\w+)', key)
@@ -370,11 +387,12 @@ def adapt_pos_embed(grid: Tensor, size: Tuple[int, int]) -> Tensor:
     return grid
 
 
-def vit_to_ast(checkpoint: Mapping,
-               target: Mapping[str, Tensor],
-               patch_grid: Tuple[int, int],
-               num_extra_tokens: int = 2
-               ) -> Tuple[Dict[str, Tensor], ConversionReport]:
+def vit_to_ast(
+        checkpoint: Mapping,
+        target: Mapping[str, Tensor],
+        patch_grid: Tuple[int, int],
+        num_extra_tokens: int = 2
+) -> Tuple[Dict[str, Tensor], ConversionReport]:
     """Convert an ImageNet ViT/DeiT (timm or mmpretrain keys) to the AST
     backbone (mmpretrain ``DistilledVisionTransformer`` keys).
 
@@ -407,9 +425,10 @@ def vit_to_ast(checkpoint: Mapping,
             conv.report.dropped[key] = 'ImageNet classifier'
             continue
         if dst == 'patch_embed.projection.weight' and dst in target:
-            conv.put(key, dst, sum_input_channels(
-                value, target[dst].shape[1]), 'patch kernel summed over '
-                     f'{value.shape[1]} input channels')
+            conv.put(
+                key, dst, sum_input_channels(value, target[dst].shape[1]),
+                'patch kernel summed over '
+                f'{value.shape[1]} input channels')
         elif dst == 'pos_embed':
             extra, grid = value[:, :src_extra], value[:, src_extra:]
             g = int(round(grid.shape[1]**0.5))
@@ -417,15 +436,16 @@ def vit_to_ast(checkpoint: Mapping,
                 conv.report.dropped[key] = 'position grid is not square'
                 continue
             grid = grid.transpose(1, 2).reshape(1, -1, g, g)
-            grid = adapt_pos_embed(grid, patch_grid).flatten(2).transpose(
-                1, 2)
+            grid = adapt_pos_embed(grid, patch_grid).flatten(2).transpose(1, 2)
             if src_extra < num_extra_tokens:
-                extra = torch.cat([extra] + [extra[:, :1]] *
-                                  (num_extra_tokens - src_extra), dim=1)
-            conv.put(key, dst,
-                     torch.cat((extra[:, :num_extra_tokens], grid), dim=1),
-                     f'position grid {g}x{g} -> {tuple(patch_grid)} (AST '
-                     'crop/interpolation)')
+                extra = torch.cat(
+                    [extra] + [extra[:, :1]] * (num_extra_tokens - src_extra),
+                    dim=1)
+            conv.put(
+                key, dst, torch.cat((extra[:, :num_extra_tokens], grid),
+                                    dim=1),
+                f'position grid {g}x{g} -> {tuple(patch_grid)} (AST '
+                'crop/interpolation)')
         else:
             conv.put(key, dst, value)
     if 'dist_token' in target and 'dist_token' not in conv.out and \

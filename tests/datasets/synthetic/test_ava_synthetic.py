@@ -35,7 +35,11 @@ def test_generate_ava_format(tmp_path):
     root = str(tmp_path / 'ava')
     assert GENERATORS['ava'] is generate_ava_dataset
     info = generate_ava_dataset(
-        root, num_train=2, num_val=5, num_seconds=4, progress=False,
+        root,
+        num_train=2,
+        num_val=5,
+        num_seconds=4,
+        progress=False,
         formats=('rawframes', 'videos'))
     assert info['num_classes'] == len(AVA_SYNTHETIC_CLASSES) + 1
     assert (info['fps'], info['timestamp_end']) == (8, 904)
@@ -46,22 +50,23 @@ def test_generate_ava_format(tmp_path):
     rows = open(info['val_ann']).read().splitlines()
     video, ts, x1, y1, x2, y2, label, person = rows[0].split(',')
     assert ts == '0901' and 0 <= float(x1) < float(x2) <= 1
-    assert open(info['val_exclude']).read().splitlines() == [
-        'val_00004,0902'
-    ]
+    assert open(info['val_exclude']).read().splitlines() == ['val_00004,0902']
     with open(info['val_proposals'], 'rb') as f:
         proposals = pickle.load(f)
     assert proposals['val_00000,0901'].shape[1] == 5
-    assert osp.isfile(osp.join(root, 'rawframes', 'train_00001',
-                               'img_00032.jpg'))
+    assert osp.isfile(
+        osp.join(root, 'rawframes', 'train_00001', 'img_00032.jpg'))
     assert osp.isfile(osp.join(root, 'videos', 'val_00004.mp4'))
     with open(osp.join(root, 'meta.json')) as f:
         assert json.load(f)['classes'] == list(AVA_SYNTHETIC_CLASSES)
 
     # MMAction2's AVADataset reads it as AVA.
     pipeline = [
-        dict(type='SampleAVAFrames', clip_len=4, frame_interval=2,
-             test_mode=True),
+        dict(
+            type='SampleAVAFrames',
+            clip_len=4,
+            frame_interval=2,
+            test_mode=True),
         dict(type='RawFrameDecode'),
         dict(type='FormatShape', input_format='NCTHW', collapse=True),
         dict(type='PackActionInputs')

@@ -97,8 +97,8 @@ def test_generate_cli(tmp_path, run_tool):
         str(tmp_path), '--num-train', '2', '--num-val', '1', '--set',
         'size=32', 'num_frames=4', '--no-progress'
     ]).output
-    assert json.loads(out[out.index('{'):])['train_videos'].endswith(
-        'train_list_videos.txt')
+    assert json.loads(
+        out[out.index('{'):])['train_videos'].endswith('train_list_videos.txt')
     assert len(decord.VideoReader(str(tmp_path / 'videos/val/00000.mp4'))) == 4
     bad = run_tool([
         'tools/data/synthetic/generate.py', 'motion',

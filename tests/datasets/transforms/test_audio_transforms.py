@@ -42,8 +42,9 @@ def test_load_and_fbank(tmp_path):
     seg = LoadAudio()(dict(audio_path=path, audio_start=0.5, audio_stop=0.51))
     assert seg['audio'].shape == (160, )
     assert KaldiFbank()(seg)['fbank'].shape == (1, 128)
-    fbank = KaldiFbank(num_mel_bins=64, frame_shift=20.0)(
-        LoadAudio()(dict(audio_path=path)))['fbank']
+    fbank = KaldiFbank(
+        num_mel_bins=64,
+        frame_shift=20.0)(LoadAudio()(dict(audio_path=path)))['fbank']
     assert fbank.shape == (49, 64)
 
 
@@ -52,8 +53,8 @@ def test_pad_crop_normalize_format():
     out = PadCropFbank(16)(dict(fbank=fbank))['fbank']
     assert out.shape == (16, 4)
     assert np.array_equal(out[:10], fbank) and not out[10:].any()
-    assert np.array_equal(PadCropFbank(4)(dict(fbank=fbank))['fbank'],
-                          fbank[:4])
+    assert np.array_equal(
+        PadCropFbank(4)(dict(fbank=fbank))['fbank'], fbank[:4])
     assert np.array_equal(
         PadCropFbank(4, 'center')(dict(fbank=fbank))['fbank'], fbank[3:7])
     crop = PadCropFbank(4, 'random')(dict(fbank=fbank))['fbank']
@@ -86,7 +87,8 @@ def test_cached_fbank(tmp_path):
     write_audio(path, _tone(440, 0.5), 16000)
     cfg = dict(
         type='CachedFbank',
-        transforms=[dict(type='LoadAudio'), dict(type='KaldiFbank')],
+        transforms=[dict(type='LoadAudio'),
+                    dict(type='KaldiFbank')],
         cache_dir=str(tmp_path / 'cache'))
     cached = TRANSFORMS.build(cfg)
     first = cached(dict(audio_path=path))['fbank']
@@ -97,8 +99,8 @@ def test_cached_fbank(tmp_path):
     assert np.array_equal(first, second)
     # Other settings or another segment are other entries.
     other = CachedFbank(
-        [dict(type='LoadAudio'), dict(type='KaldiFbank', num_mel_bins=64)],
-        str(tmp_path / 'cache'))
+        [dict(type='LoadAudio'),
+         dict(type='KaldiFbank', num_mel_bins=64)], str(tmp_path / 'cache'))
     assert other.cache_path(dict(audio_path=path)) != cached.cache_path(
         dict(audio_path=path))
     assert cached.cache_path(dict(audio_path=path, audio_start=1.0)) != \
@@ -116,15 +118,17 @@ class _Waves:
         return self.n
 
     def __getitem__(self, idx):
-        return dict(audio=np.full(100 + idx, float(idx + 1), np.float32),
-                    label=idx, sample_rate=16000)
+        return dict(
+            audio=np.full(100 + idx, float(idx + 1), np.float32),
+            label=idx,
+            sample_rate=16000)
 
 
 def test_waveform_mixup_through_mix_dataset():
     np.random.seed(0)
-    data = AudioMixDataset(_Waves(), [
-        dict(type='WaveformMixup', prob=1.0, alpha=10.0, num_classes=4)
-    ])
+    data = AudioMixDataset(
+        _Waves(),
+        [dict(type='WaveformMixup', prob=1.0, alpha=10.0, num_classes=4)])
     assert len(data) == 4
     for _ in range(5):
         out = data[0]
@@ -137,22 +141,25 @@ def test_waveform_mixup_through_mix_dataset():
         mixed = lam * 1.0 + (1 - lam) * w2
         assert np.allclose(out['audio'], mixed - mixed.mean(), atol=1e-5)
     # prob 0: unchanged audio, labels still one-hot vectors (batchable).
-    plain = WaveformMixup(prob=0.0, num_classes=4)(
-        dict(audio=np.ones(5, np.float32), label=2, mix_results=[]))
+    plain = WaveformMixup(
+        prob=0.0, num_classes=4)(
+            dict(audio=np.ones(5, np.float32), label=2, mix_results=[]))
     assert plain['label'].tolist() == [0, 0, 1, 0]
     dominant = WaveformMixup(prob=1.0, label_mode='dominant')
     out = dominant(
-        dict(audio=np.ones(5, np.float32), label=[1, 2],
-             mix_results=[dict(audio=np.zeros(3, np.float32),
-                               label=[3, 4])]))
+        dict(
+            audio=np.ones(5, np.float32),
+            label=[1, 2],
+            mix_results=[dict(audio=np.zeros(3, np.float32), label=[3, 4])]))
     assert out['label'] == ([1, 2] if out['mixup_lambda'] >= 0.5 else [3, 4])
     with pytest.raises(ValueError, match='num_classes'):
         WaveformMixup(label_mode='soft')
 
 
 def test_epic_dataset_and_full_pipeline(tmp_path):
-    write_audio(str(tmp_path / 'audio' / 'P01_101.wav'),
-                np.concatenate([_tone(300, 2.0), _tone(3000, 2.0)]), 16000)
+    write_audio(
+        str(tmp_path / 'audio' / 'P01_101.wav'),
+        np.concatenate([_tone(300, 2.0), _tone(3000, 2.0)]), 16000)
     ann = tmp_path / 'val.txt'
     ann.write_text('audio/P01_101.wav 0.50 1.50 3 7\n'
                    'audio/P01_101.wav 2.25 3.00 1 -1\n')
@@ -165,7 +172,9 @@ def test_epic_dataset_and_full_pipeline(tmp_path):
         dict(type='PackActionInputs')
     ]
     dataset = EpicKitchensAudioDataset(
-        str(ann), pipeline, data_prefix=dict(audio=str(tmp_path)),
+        str(ann),
+        pipeline,
+        data_prefix=dict(audio=str(tmp_path)),
         test_mode=True)
     assert len(dataset) == 2
     info = dataset.get_data_info(0)

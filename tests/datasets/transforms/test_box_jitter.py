@@ -9,8 +9,8 @@ from mmvb.datasets import GTBoxJitter
 def test_box_jitter_moves_edges_within_ratio_and_clips():
     np.random.seed(0)
     boxes = np.array([[10, 20, 50, 100], [0, 0, 20, 10]], np.float32)
-    out = GTBoxJitter(ratio=0.1)(dict(gt_bboxes=boxes.copy(),
-                                      img_shape=(100, 60)))['gt_bboxes']
+    out = GTBoxJitter(ratio=0.1)(dict(
+        gt_bboxes=boxes.copy(), img_shape=(100, 60)))['gt_bboxes']
     assert out.dtype == np.float32 and out.shape == (2, 4)
     sides = np.array([[40, 80, 40, 80], [20, 10, 20, 10]], np.float32)
     moved = np.abs(out - boxes)
@@ -24,8 +24,8 @@ def test_box_jitter_moves_edges_within_ratio_and_clips():
 
 def test_box_jitter_noop_cases_and_registry():
     empty = np.zeros((0, 4), np.float32)
-    assert GTBoxJitter()(dict(gt_bboxes=empty, img_shape=(8, 8)))[
-        'gt_bboxes'].shape == (0, 4)
+    assert GTBoxJitter()(dict(gt_bboxes=empty,
+                              img_shape=(8, 8)))['gt_bboxes'].shape == (0, 4)
     boxes = np.array([[1, 2, 3, 4]], np.float32)
     out = GTBoxJitter(ratio=0)(dict(gt_bboxes=boxes, img_shape=(8, 8)))
     np.testing.assert_array_equal(out['gt_bboxes'], boxes)

@@ -205,13 +205,16 @@ def _ddp_worker(rank, world_size, port, out_dir):
         with wrapper.optim_context(ddp):
             losses = ddp(*xs[rank])
         wrapper.update_params(losses)
-    torch.save({k: v.detach() for k, v in model.state_dict().items()},
+    torch.save({k: v.detach()
+                for k, v in model.state_dict().items()},
                os.path.join(out_dir, f'rank{rank}.pth'))
 
 
 def test_wrapper_under_ddp_with_two_gloo_processes(tmp_path):
     mp.spawn(
-        _ddp_worker, args=(2, _free_port(), str(tmp_path)), nprocs=2,
+        _ddp_worker,
+        args=(2, _free_port(), str(tmp_path)),
+        nprocs=2,
         join=True)
     states = [torch.load(tmp_path / f'rank{r}.pth') for r in range(2)]
     for key in states[0]:

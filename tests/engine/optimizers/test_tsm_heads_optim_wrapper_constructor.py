@@ -9,7 +9,6 @@ from torch import nn
 
 LR, WD = 0.01, 1e-4
 
-
 pytestmark = pytest.mark.usefixtures('quiet_mmaction_scope')
 
 
@@ -28,8 +27,7 @@ def _model(head):
     return model
 
 
-TSM_HEAD = dict(
-    type='TSMHead', num_classes=5, in_channels=512, num_segments=4)
+TSM_HEAD = dict(type='TSMHead', num_classes=5, in_channels=512, num_segments=4)
 VERB_NOUN_HEAD = dict(
     type='VerbNounHead',
     num_verbs=3,
@@ -44,8 +42,7 @@ def _groups(model, constructor):
         dict(
             constructor=constructor,
             paramwise_cfg=dict(fc_lr5=True),
-            optimizer=dict(
-                type='SGD', lr=LR, momentum=0.9, weight_decay=WD)))
+            optimizer=dict(type='SGD', lr=LR, momentum=0.9, weight_decay=WD)))
     where = {}
     for group in wrapper.optimizer.param_groups:
         for p in group['params']:
@@ -55,9 +52,9 @@ def _groups(model, constructor):
     return where
 
 
-@pytest.mark.parametrize('constructor', [
-    'TSMOptimWrapperConstructor', 'TSMHeadsOptimWrapperConstructor'
-])
+@pytest.mark.parametrize(
+    'constructor',
+    ['TSMOptimWrapperConstructor', 'TSMHeadsOptimWrapperConstructor'])
 def test_w3_parameters_get_tsm_groups(constructor):
     model = _model(TSM_HEAD)
     where = _groups(model, constructor)
@@ -101,8 +98,7 @@ def test_without_fc_lr5_groups_are_upstream():
         for c in ('TSMOptimWrapperConstructor',
                   'TSMHeadsOptimWrapperConstructor')
     ]
-    a, b = (build_optim_wrapper(model, c).optimizer.param_groups
-            for c in cfgs)
+    a, b = (build_optim_wrapper(model, c).optimizer.param_groups for c in cfgs)
     assert [[id(p) for p in g['params']] for g in a] == \
         [[id(p) for p in g['params']] for g in b]
     assert torch.is_tensor(model.cls_head.fc_verb.weight)

@@ -53,6 +53,10 @@ def test_iou_threshold_and_unsorted_input():
                                   det_scores, [1])
     assert aps[1] == pytest.approx(1.0)  # the 0.9 box is a TP at IoU 0.5
     aps = frame_average_precision(
-        gt_boxes, gt_labels, det_boxes, det_labels, det_scores, [1],
+        gt_boxes,
+        gt_labels,
+        det_boxes,
+        det_labels,
+        det_scores, [1],
         iou_thr=0.7)
     assert aps[1] == pytest.approx(0.5)  # FP first, then the exact box

@@ -20,9 +20,8 @@ def _write_ava(tmp_path, rng, num_frames=12, excluded='vid,0903\n'):
             box = np.array([x, y, x + 0.3, y + 0.4])
             boxes.append(box)
             for label in rng.choice([1, 2, 3], size=2, replace=False):
-                gt.append(f'vid,{ts:04d},' + ','.join(f'{v:.3f}'
-                                                      for v in box) +
-                          f',{label},{p}')
+                gt.append(f'vid,{ts:04d},' +
+                          ','.join(f'{v:.3f}' for v in box) + f',{label},{p}')
         dets = [b + rng.normal(0, 0.03, size=4) for b in boxes]
         dets.append(rng.uniform(0, 0.5, size=4) + [0, 0, 0.4, 0.4])
         scores = torch.zeros(3, 5)
@@ -52,8 +51,7 @@ def _metric(tmp_path, cls, **kwargs):
         **kwargs)
 
 
-def test_ava_metric_equals_mmaction_when_mmaction_works(tmp_path,
-                                                        monkeypatch):
+def test_ava_metric_equals_mmaction_when_mmaction_works(tmp_path, monkeypatch):
     results = _write_ava(tmp_path, np.random.default_rng(0), excluded='')
     ours = _metric(tmp_path, AVAFrameMAPMetric, per_class=True)
     ours.process([], results)
@@ -81,8 +79,9 @@ def test_ava_metric_equals_mmaction_when_mmaction_works(tmp_path,
     ours.process([], results)
     excluded = ours.compute_metrics(ours.results)
     rows = (tmp_path / 'gt.csv').read_text().splitlines()
-    (tmp_path / 'gt.csv').write_text(
-        '\n'.join(r for r in rows if ',0903,' not in r) + '\n')
+    (tmp_path /
+     'gt.csv').write_text('\n'.join(r
+                                    for r in rows if ',0903,' not in r) + '\n')
     (tmp_path / 'excluded.csv').write_text('')
     ours = _metric(tmp_path, AVAFrameMAPMetric)
     ours.process([], [r for r in results if r['timestamp'] != 903])

@@ -47,8 +47,7 @@ def test_bcve_is_the_clip_vit_at_init_and_adapts(peft):
     model = MODELS.build(
         dict(type='BCVEncoder', arch=TINY, img_size=56, peft=peft))
     ref = _plain_vit()
-    missing, unexpected = ref.load_state_dict(model.state_dict(),
-                                              strict=False)
+    missing, unexpected = ref.load_state_dict(model.state_dict(), strict=False)
     assert not missing
     x = torch.randn(2, 3, 56, 56)
     out = model(x)
@@ -95,8 +94,10 @@ def test_bcve_loads_mmpretrain_checkpoint_with_prefix(tmp_path):
         nn.init.normal_(p, std=0.1)
     path = tmp_path / 'clip.pth'
     torch.save(
-        dict(state_dict={f'backbone.{k}': v
-                         for k, v in ref.state_dict().items()}), path)
+        dict(state_dict={
+            f'backbone.{k}': v
+            for k, v in ref.state_dict().items()
+        }), path)
     for peft in ('ta_si', 'lora'):
         model = BCVEncoder(
             arch=TINY,

@@ -6,8 +6,7 @@ from mmengine.runner.checkpoint import _load_checkpoint_with_prefix
 
 from mmvb.models import BMViTBackbone
 
-TINY = dict(
-    embed_dims=8, num_layers=3, num_heads=1, downscale_indices=[1, 2])
+TINY = dict(embed_dims=8, num_layers=3, num_heads=1, downscale_indices=[1, 2])
 
 
 def test_kinetics_checkpoint_loads_without_missing_or_unexpected_keys(
@@ -50,8 +49,9 @@ def test_small_output_grid(remove, grid):
 
 def test_keep_pooling_equals_mmaction_mvit():
     torch.manual_seed(0)
-    ref = MViT(arch=TINY, spatial_size=64, temporal_size=4,
-               output_cls_token=False).eval()
+    ref = MViT(
+        arch=TINY, spatial_size=64, temporal_size=4,
+        output_cls_token=False).eval()
     net = BMViTBackbone(
         arch=TINY, spatial_size=64, temporal_size=4,
         remove_last_pool=False).eval()

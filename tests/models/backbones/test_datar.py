@@ -14,9 +14,11 @@ SMALL = dict(
 
 
 def _kinds(model):
-    return [''.join('D' if isinstance(b, DeformableBlock) else
-                    ('S' if b.attn.shift_size else 'L') for b in stage)
-            for stage in model.stages]
+    return [
+        ''.join('D' if isinstance(b, DeformableBlock) else (
+            'S' if b.attn.shift_size else 'L') for b in stage)
+        for stage in model.stages
+    ]
 
 
 def test_variants_follow_dat_v1():
@@ -58,8 +60,8 @@ def test_without_deformable_and_input_adaptors():
     plain = DeformableAudioTransformer(
         SMALL, input_size=(64, 128), deformable=False)
     assert plain.stage_specs == ['LS', 'LS', 'LS', 'LS']
-    assert not any(isinstance(m, DeformableAudioAttention)
-                   for m in plain.modules())
+    assert not any(
+        isinstance(m, DeformableAudioAttention) for m in plain.modules())
     local = DeformableAudioTransformer(
         SMALL, input_size=(64, 128), deformable=False, fallback_block='L')
     assert local.stage_specs[2:] == ['LL', 'LL']
@@ -72,8 +74,7 @@ def test_without_deformable_and_input_adaptors():
     noisy = DeformableAudioTransformer(
         SMALL,
         input_size=(64, 128),
-        input_adaptor=dict(type='InputPerturbation',
-                           distribution='laplacian'))
+        input_adaptor=dict(type='InputPerturbation', distribution='laplacian'))
     assert isinstance(noisy.input_adaptor, InputPerturbation)
     noisy.eval()
     x = torch.randn(1, 1, 64, 128)
@@ -81,8 +82,7 @@ def test_without_deformable_and_input_adaptors():
     with pytest.raises(ValueError, match='stage_specs'):
         DeformableAudioTransformer(SMALL, stage_specs=['L', 'LS', 'LD', 'LD'])
     with pytest.raises(ValueError, match='unknown block'):
-        DeformableAudioTransformer(
-            SMALL, stage_specs=['LS', 'LS', 'LX', 'LD'])
+        DeformableAudioTransformer(SMALL, stage_specs=['LS', 'LS', 'LX', 'LD'])
 
 
 def test_backward_reaches_every_part():
@@ -94,6 +94,6 @@ def test_backward_reaches_every_part():
     model(torch.randn(2, 1, 64, 128)).mean().backward()
     grads = {n: p.grad for n, p in model.named_parameters()}
     assert all(g is not None for g in grads.values())
-    assert grads['stages.2.1.attn.offset_generator.pwconv.weight'].abs(
-    ).sum() > 0
+    assert grads['stages.2.1.attn.offset_generator.pwconv.weight'].abs().sum(
+    ) > 0
     assert grads['input_adaptor.conv.weight'].abs().sum() > 0

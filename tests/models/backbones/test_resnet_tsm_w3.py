@@ -17,7 +17,6 @@ T = 4
 # depthwise temporal convolutions keep the R50/R101 models light in tests
 LIGHT_W3 = dict(type='W3Attention', temporal_conv='depthwise')
 
-
 pytestmark = pytest.mark.usefixtures('quiet_mmaction_scope')
 
 
@@ -149,15 +148,17 @@ def _torchvision_state_dict(depth=18):
     state = {}
     for key, value in resnet.state_dict().items():
         if key.startswith('conv1.'):
-            key = key.replace('conv1.conv.', 'conv1.').replace(
-                'conv1.bn.', 'bn1.')
+            key = key.replace('conv1.conv.',
+                              'conv1.').replace('conv1.bn.', 'bn1.')
         elif '.downsample.' in key:
-            key = key.replace('downsample.conv.', 'downsample.0.').replace(
-                'downsample.bn.', 'downsample.1.')
+            key = key.replace('downsample.conv.',
+                              'downsample.0.').replace('downsample.bn.',
+                                                       'downsample.1.')
         else:
             for i in (1, 2, 3):
-                key = key.replace(f'conv{i}.conv.', f'conv{i}.').replace(
-                    f'conv{i}.bn.', f'bn{i}.')
+                key = key.replace(f'conv{i}.conv.',
+                                  f'conv{i}.').replace(f'conv{i}.bn.',
+                                                       f'bn{i}.')
         state[key] = value
     state['fc.weight'] = torch.randn(1000, 512)
     state['fc.bias'] = torch.randn(1000)
@@ -230,8 +231,8 @@ def test_loads_tsm_checkpoint(tmp_path):
         torch.testing.assert_close(
             model.backbone.state_dict()[key], value, msg=key)
     missing = set(model.backbone.state_dict()) - set(tsm.state_dict())
-    assert missing and all(('attention' in k) or k.startswith('afr.')
-                           for k in missing)
+    assert missing and all(
+        ('attention' in k) or k.startswith('afr.') for k in missing)
 
 
 def test_feature_refinement_eq7_eq8():
@@ -277,10 +278,7 @@ def test_feature_refinement_every_block_and_gradients():
 def test_temporal_pool_and_non_local():
     torch.manual_seed(0)
     model = _build(
-        depth=50,
-        attention_cfg=LIGHT_W3,
-        temporal_pool=True,
-        num_segments=8)
+        depth=50, attention_cfg=LIGHT_W3, temporal_pool=True, num_segments=8)
     segs = [m.num_segments for _, m in model.attention_modules()]
     assert segs[:3] == [8, 8, 8] and set(segs[3:]) == {4}
     out = model(torch.randn(16, 3, 32, 32))
@@ -317,8 +315,9 @@ def test_with_cp_matches():
 
 
 def test_cbam_backbone_and_stage_selection():
-    model = _build(attention_cfg=dict(type='CBAM'),
-                   attention_stages=(False, True, True, True))
+    model = _build(
+        attention_cfg=dict(type='CBAM'),
+        attention_stages=(False, True, True, True))
     attention = model.attention_modules()
     assert len(attention) == 6 and all(
         isinstance(m, CBAM) for _, m in attention)
@@ -340,6 +339,7 @@ def test_invalid_settings():
         _build(afr_maps='all')
     with pytest.raises(ValueError, match='out_indices'):
         _build(out_indices=(2, ))
-    model = _build(attention_cfg=dict(type='W3Attention', with_spatial=False),
-                   with_afr=False)
+    model = _build(
+        attention_cfg=dict(type='W3Attention', with_spatial=False),
+        with_afr=False)
     assert isinstance(model, ResNetTSMW3) and not hasattr(model, 'afr')

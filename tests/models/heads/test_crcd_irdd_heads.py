@@ -36,8 +36,8 @@ def test_crcd_loss_is_eq1_on_flattened_dense_maps():
     # its own, does not affect the other tokens' cross-attention).
     t2 = tokens.clone()
     t2[:, 0] += 5
-    torch.testing.assert_close(head.loss(t2, regions, valid)['loss_crcd'],
-                               loss)
+    torch.testing.assert_close(
+        head.loss(t2, regions, valid)['loss_crcd'], loss)
 
 
 def test_crcd_masks_invalid_regions_and_images():
@@ -103,8 +103,7 @@ def test_crop_regions_matches_roi_align_and_is_batched():
         dtype=torch.float64)
     crops = crop_regions(images, boxes, (7, 9))
     assert crops.shape == (6, 3, 7, 9)
-    ref = roi_align_pytorch(images, boxes_to_rois(boxes), (7, 9), 1.0, 1,
-                            True)
+    ref = roi_align_pytorch(images, boxes_to_rois(boxes), (7, 9), 1.0, 1, True)
     torch.testing.assert_close(crops, ref, rtol=1e-10, atol=1e-10)
     # Image-major order: crop 4 is box 1 of image 1.
     single = crop_regions(images[1:], boxes[1:, 1:2], (7, 9))

@@ -43,8 +43,7 @@ def test_spatial_inductive_adapter_grid_and_cls_as_1x1_map():
                                convs(grid).flatten(2).transpose(1, 2))
     # [CLS]: a 1x1 map, on which the 3x3 convolution is its centre tap.
     cls = x[:, 0]
-    hid = F.gelu(cls @ si.conv_down.weight[:, :, 0, 0].t() +
-                 si.conv_down.bias)
+    hid = F.gelu(cls @ si.conv_down.weight[:, :, 0, 0].t() + si.conv_down.bias)
     hid = F.gelu(hid @ si.conv_mid.weight[:, :, 1, 1].t() + si.conv_mid.bias)
     torch.testing.assert_close(
         out[:, 0], hid @ si.conv_up.weight[:, :, 0, 0].t() + si.conv_up.bias)
@@ -96,9 +95,10 @@ def test_lora_qkv_changes_only_queries_and_values():
     fresh = LoRAQKV(nn.Linear(d, 3 * d), rank=r)
     missing, unexpected = fresh.load_state_dict(ref.state_dict(), strict=False)
     assert not unexpected
-    assert sorted(missing) == sorted(
-        ['lora_a_q.weight', 'lora_b_q.weight', 'lora_a_v.weight',
-         'lora_b_v.weight'])
+    assert sorted(missing) == sorted([
+        'lora_a_q.weight', 'lora_b_q.weight', 'lora_a_v.weight',
+        'lora_b_v.weight'
+    ])
     torch.testing.assert_close(fresh.weight, ref.weight)
     assert set(lora.state_dict()) == {
         'weight', 'bias', 'lora_a_q.weight', 'lora_b_q.weight',

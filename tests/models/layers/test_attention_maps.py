@@ -17,9 +17,9 @@ def test_collectors_nest_and_close():
             record_attention_map(b, mb)
         record_attention_map(b, ma)
     record_attention_map(a, mb)
-    assert [(m is a, t is ma) for m, t in outer] == [
-        (True, True), (False, False), (False, True)
-    ]
+    assert [(m is a, t is ma) for m, t in outer] == [(True, True),
+                                                     (False, False),
+                                                     (False, True)]
     assert len(inner) == 1 and inner[0][0] is b
 
 

@@ -13,8 +13,8 @@ def test_reference_points_are_cell_centres():
     ref = reference_points(2, 4)
     assert ref.shape == (2, 4, 2)
     assert torch.allclose(ref[:, 0, 0], torch.tensor([-0.5, 0.5]))
-    assert torch.allclose(ref[0, :, 1], torch.tensor([-0.75, -0.25, 0.25,
-                                                      0.75]))
+    assert torch.allclose(ref[0, :, 1],
+                          torch.tensor([-0.75, -0.25, 0.25, 0.75]))
 
 
 def test_offset_generator_layout_and_bound():
@@ -70,8 +70,9 @@ def _reference_attention(attn, x, hw):
     th, tw = attn.feat_size
     for bi in range(b):
         fmap = x[bi].T.reshape(c, h, w)
-        group_pos = [pos[bi * g_num + gi].reshape(-1, 2).tolist()
-                     for gi in range(g_num)]
+        group_pos = [
+            pos[bi * g_num + gi].reshape(-1, 2).tolist() for gi in range(g_num)
+        ]
         n_s = len(group_pos[0])
         sampled = torch.zeros(n_s, c, dtype=x.dtype)
         for gi in range(g_num):
@@ -101,12 +102,15 @@ def _reference_attention(attn, x, hw):
 
 
 @pytest.mark.parametrize('groups,ratio,feat', [(1, 1, (3, 5)), (2, 1, (3, 5)),
-                                               (2, 2, (3, 5)),
-                                               (1, 1, (2, 3))])
+                                               (2, 2, (3, 5)), (1, 1, (2, 3))])
 def test_matches_loop_reference(groups, ratio, feat):
     torch.manual_seed(0)
     attn = DeformableAudioAttention(
-        8, 4, feat_size=feat, num_groups=groups, downsample_ratio=ratio,
+        8,
+        4,
+        feat_size=feat,
+        num_groups=groups,
+        downsample_ratio=ratio,
         offset_range=3.0).double()
     attn.init_weights()
     with torch.no_grad():  # visible offsets and bias
@@ -134,9 +138,10 @@ def test_zero_offsets_sample_tokens_and_bias_is_swin_lookup():
             assert torch.allclose(bias[0, :, qi, ki], want, atol=1e-6)
     # With zero offsets the deformable module equals the fixed grid one.
     fixed = DeformableAudioAttention(8, 2, (3, 4), deformable=False)
-    fixed.load_state_dict(
-        {k: v for k, v in attn.state_dict().items()
-         if 'offset_generator' not in k})
+    fixed.load_state_dict({
+        k: v
+        for k, v in attn.state_dict().items() if 'offset_generator' not in k
+    })
     assert torch.allclose(attn(x, (3, 4)), fixed(x, (3, 4)), atol=1e-6)
 
 

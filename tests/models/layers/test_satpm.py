@@ -56,8 +56,8 @@ def test_split_regroup():
         for b in range(2):
             for i in range(step):
                 n = len(range(i, 10, step))
-                torch.testing.assert_close(sub[b * step + i, :n],
-                                           x[b, i::step])
+                torch.testing.assert_close(sub[b * step + i, :n], x[b,
+                                                                    i::step])
         torch.testing.assert_close(temporal_regroup(sub, step, 10), x)
 
 
@@ -77,8 +77,8 @@ def test_bimamba_structure():
     for p in ('conv1d', 'x_proj', 'dt_proj'):
         assert names[f'{p}.weight'] is not names[f'{p}_b.weight']
     assert {'A_log', 'A_log_b', 'D', 'D_b'} <= set(names)
-    torch.testing.assert_close(
-        mamba.A_log.exp()[0], torch.arange(1., 5.))  # S4D-real init
+    torch.testing.assert_close(mamba.A_log.exp()[0],
+                               torch.arange(1., 5.))  # S4D-real init
     x = torch.randn(2, 9, 8)
     fwd, bwd = _directions(mamba, x)
     torch.testing.assert_close(
@@ -129,8 +129,8 @@ def test_bimamba_scan_impls_agree():
 def test_satpm_block_steps_are_local():
     """TP-SSM with step p mixes only frames of the same residue mod p."""
     torch.manual_seed(0)
-    block = SATPMBlock(16, step=3, feedforward_channels=32,
-                       mamba_cfg=dict(d_state=4))
+    block = SATPMBlock(
+        16, step=3, feedforward_channels=32, mamba_cfg=dict(d_state=4))
     y = torch.randn(2, 9, 16)
     ref = block.temporal_pyramid_ssm(y)
     y2 = y.clone()
@@ -142,8 +142,8 @@ def test_satpm_block_steps_are_local():
 
 def test_satpm_block_cross_attention_formula():
     torch.manual_seed(0)
-    block = SATPMBlock(16, step=2, feedforward_channels=32,
-                       mamba_cfg=dict(d_state=4))
+    block = SATPMBlock(
+        16, step=2, feedforward_channels=32, mamba_cfg=dict(d_state=4))
     y, z = torch.randn(2, 7, 16), torch.randn(2, 7, 16)
     y_hat = block.temporal_pyramid_ssm(y)
     attn = torch.softmax(z @ y_hat.transpose(1, 2) / 4.0, dim=-1)
@@ -161,7 +161,7 @@ def test_satpm_block_cross_attention_formula():
 
 @pytest.mark.parametrize('length', [1, 2, 5, 8])
 def test_satpm_block_any_length(length):
-    block = SATPMBlock(8, step=3, feedforward_channels=16,
-                       mamba_cfg=dict(d_state=2))
+    block = SATPMBlock(
+        8, step=3, feedforward_channels=16, mamba_cfg=dict(d_state=2))
     out = block(torch.randn(2, length, 8), torch.randn(2, length, 8))
     assert out.shape == (2, length, 8)

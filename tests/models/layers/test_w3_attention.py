@@ -90,8 +90,9 @@ def test_channel_temporal_attention_eq4():
             conv1.weight[c, c, 1] = 1.0  # same frame
             conv2.weight[c, c, 0] = 1.0  # previous frame
     x = torch.randn(N * T, C, H, W)
-    frm = torch.sigmoid(x.mean((2, 3)).clamp(min=0) +
-                        x.amax((2, 3)).clamp(min=0)).view(N, T, C)
+    frm = torch.sigmoid(
+        x.mean((2, 3)).clamp(min=0) + x.amax((2, 3)).clamp(min=0)).view(
+            N, T, C)
     prev = torch.cat((torch.zeros(N, 1, C), frm[:, :-1]), dim=1)
     expected = torch.sigmoid(prev).reshape(N * T, C, 1, 1)
     torch.testing.assert_close(module.channel_attention(x), expected)
@@ -221,8 +222,9 @@ def test_matches_reference_implementation():
     x = torch.randn(N * T, C, H, W)
 
     def mlp(d):
-        h = F.relu(F.conv2d(d, module.channel_mlp[0].weight,
-                            module.channel_mlp[0].bias))
+        h = F.relu(
+            F.conv2d(d, module.channel_mlp[0].weight,
+                     module.channel_mlp[0].bias))
         return F.conv2d(h, module.channel_mlp[2].weight,
                         module.channel_mlp[2].bias)
 
@@ -239,8 +241,11 @@ def test_matches_reference_implementation():
     fc = x * mc.permute(0, 2, 1).reshape(N * T, C, 1, 1)
     desc = torch.cat((fc.mean(1, keepdim=True), fc.amax(1, keepdim=True)), 1)
     sfrm = torch.sigmoid(
-        F.conv2d(desc, module.spatial_conv.weight, module.spatial_conv.bias,
-                 padding=3)).view(N, T, H, W).unsqueeze(1)
+        F.conv2d(
+            desc,
+            module.spatial_conv.weight,
+            module.spatial_conv.bias,
+            padding=3)).view(N, T, H, W).unsqueeze(1)
     s1, s2 = module.spatial_temporal[0], module.spatial_temporal[2]
     ms = torch.sigmoid(
         F.conv3d(
@@ -263,8 +268,6 @@ def test_defaults_are_the_papers():
     assert [c.kernel_size for c in convs1d] == [(3, ), (3, )]
     assert module.spatial_conv.kernel_size == (7, 7)
     assert module.spatial_conv.in_channels == 2  # [avg, max] (Eq. 5)
-    convs3d = [
-        m for m in module.spatial_temporal if isinstance(m, nn.Conv3d)
-    ]
+    convs3d = [m for m in module.spatial_temporal if isinstance(m, nn.Conv3d)]
     assert [c.kernel_size for c in convs3d] == [(3, 3, 3), (3, 3, 3)]
     assert module.with_spatial and module.with_temporal

@@ -44,9 +44,8 @@ def _batch(b=2):
     for i in range(b):
         s = ActionDataSample()
         s.set_field(
-            torch.tensor([[2.0, 1, 20, 22], [30, 28, 52, 50], [4, 30, 25,
-                                                               55]]),
-            'region_boxes')
+            torch.tensor([[2.0, 1, 20, 22], [30, 28, 52, 50],
+                          [4, 30, 25, 55]]), 'region_boxes')
         s.set_field(torch.randn(3, 16), 'region_tokens')
         s.set_field(torch.tensor([True, True, i == 0]), 'region_valid')
         samples.append(s)
@@ -124,8 +123,9 @@ def test_train_step_updates_only_trainable_parts_with_pcgrad_and_bf16():
     before = {k: v.clone() for k, v in model.state_dict().items()}
     inputs, samples = _batch()
     log_vars = model.train_step(
-        dict(inputs=list((inputs * 50 + 120).clamp(0, 255).byte()),
-             data_samples=samples), wrapper)
+        dict(
+            inputs=list((inputs * 50 + 120).clamp(0, 255).byte()),
+            data_samples=samples), wrapper)
     assert {'loss', 'loss_crcd', 'loss_irdd'} <= set(log_vars)
     assert wrapper.num_task_steps == 1
     trainable = {n for n, p in model.named_parameters() if p.requires_grad}

@@ -14,8 +14,10 @@ from mmvb.apis import build_model_from_cfg
 from mmvb.testing import demo_inputs, get_cfg, get_config_root, list_configs
 from mmvb.utils import register_all_modules
 
-CONFIGS = [c for c in list_configs() if c.startswith('dualscope' + osp.sep)
-           and 'bcve' not in c]
+CONFIGS = [
+    c for c in list_configs()
+    if c.startswith('dualscope' + osp.sep) and 'bcve' not in c
+]
 
 
 def setup_module():

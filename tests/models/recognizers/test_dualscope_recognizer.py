@@ -91,8 +91,8 @@ def test_frames_path_and_freezing(freeze):
     # 2 clips x 6 frames encoded in chunks of at most 5 frames
     assert sum(model.backbone.calls) == 12
     assert max(model.backbone.calls) == 5
-    loss = model(*model.data_preprocessor(data, True).values(),
-                 mode='loss')['loss_cls']
+    loss = model(
+        *model.data_preprocessor(data, True).values(), mode='loss')['loss_cls']
     loss.backward()
     enc_grads = [p.grad for p in model.backbone.parameters()]
     if freeze:
@@ -154,11 +154,12 @@ def test_feature_preprocessor_does_not_normalise():
     torch.testing.assert_close(out['inputs'], torch.stack(feats).float())
 
 
-@pytest.mark.parametrize(
-    'kwargs, has_dde, blocks',
-    [(dict(), True, 3), (dict(num_blocks=0), False, 0),
-     (dict(with_dde=False), False, 3), (dict(with_fgme=False), True, 3),
-     (dict(num_blocks=1), True, 1), (dict(num_blocks=4), True, 4)])
+@pytest.mark.parametrize('kwargs, has_dde, blocks',
+                         [(dict(), True, 3), (dict(num_blocks=0), False, 0),
+                          (dict(with_dde=False), False, 3),
+                          (dict(with_fgme=False), True, 3),
+                          (dict(num_blocks=1), True, 1),
+                          (dict(num_blocks=4), True, 4)])
 def test_head_ablations(kwargs, has_dde, blocks):
     head = MODELS.build(_head(**kwargs))
     assert (head.dde is not None) is has_dde
@@ -177,10 +178,9 @@ def test_head_sums_block_outputs():
     y0, z = head.fgme(x), head.dde(x)
     y1 = head.blocks[0](y0, z)
     y2 = head.blocks[1](y1, z)  # blocks are chained
-    torch.testing.assert_close(head.forward_embedding(x),
-                               (y1 + y2).mean(dim=1))
-    torch.testing.assert_close(head(x),
-                               head.fc_cls((y1 + y2).mean(dim=1)))
+    torch.testing.assert_close(
+        head.forward_embedding(x), (y1 + y2).mean(dim=1))
+    torch.testing.assert_close(head(x), head.fc_cls((y1 + y2).mean(dim=1)))
 
 
 # Paper, Table 3: 12.36 M parameters and 1.39 GFLOPs for DualScope. Our

@@ -16,12 +16,11 @@ from mmengine.runner import Runner
 from mmvb.datasets.synthetic import generate_motion_dataset
 from mmvb.models import FeatureMimicLoss, MFRRecognizer2D
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
+REPO = osp.dirname(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 CFG_DIR = osp.join(REPO, 'tests', 'data', 'configs')
 STAGE1 = osp.join(CFG_DIR, 'w3_r18-tiny_synthetic-motion.py')
 STAGE2 = osp.join(CFG_DIR, 'w3-mfr_r18-tiny_synthetic-motion.py')
-
 
 pytestmark = pytest.mark.usefixtures('quiet_mmaction_scope')
 
@@ -104,8 +103,8 @@ def test_teacher_frozen_through_training(tmp_path):
         dict(
             constructor='TSMOptimWrapperConstructor',
             paramwise_cfg=dict(fc_lr5=True),
-            optimizer=dict(type='SGD', lr=0.1, momentum=0.9,
-                           weight_decay=1e-4)))
+            optimizer=dict(
+                type='SGD', lr=0.1, momentum=0.9, weight_decay=1e-4)))
     groups = optim_wrapper.optimizer.param_groups
     grouped = [id(p) for g in groups for p in g['params']]
     assert len(grouped) == len(set(grouped))
@@ -223,8 +222,8 @@ def motion_root(tmp_path_factory):
     return root
 
 
-def test_two_stages_with_train_py_and_resume(tmp_path, motion_root,
-                                             run_tool, tool_env):
+def test_two_stages_with_train_py_and_resume(tmp_path, motion_root, run_tool,
+                                             tool_env):
 
     def _train(config, work_dir, data_root, *args):
         return run_tool(

@@ -174,10 +174,8 @@ def test_padding_gives_same_result_as_one_by_one():
     batched = matcher(preds, targets)
     assert len(batched) == len(sizes)
     for i, (target, (q_idx, g_idx)) in enumerate(zip(targets, batched)):
-        single = matcher({
-            k: v[i:i + 1]
-            for k, v in preds.items()
-        }, [target])[0]
+        single = matcher({k: v[i:i + 1]
+                          for k, v in preds.items()}, [target])[0]
         assert torch.equal(q_idx, single[0]) and torch.equal(g_idx, single[1])
         assert len(q_idx) == sizes[i]
         assert sorted(g_idx.tolist()) == list(range(sizes[i]))

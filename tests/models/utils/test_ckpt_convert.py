@@ -104,8 +104,15 @@ class _DAT(nn.Module):
     """DAT v1 with ``img_size``, ``dims``, ``depths``, ``heads``, groups and
     ``stage_spec`` as in its yaml configs (head dim 32)."""
 
-    def __init__(self, img_size, dims, depths, heads, groups, specs,
-                 window=7, num_classes=1000):
+    def __init__(self,
+                 img_size,
+                 dims,
+                 depths,
+                 heads,
+                 groups,
+                 specs,
+                 window=7,
+                 num_classes=1000):
         super().__init__()
         self.patch_proj = nn.Sequential(
             nn.Conv2d(3, dims[0], 4, 4, 0), _LayerNormProxy(dims[0]))
@@ -127,8 +134,8 @@ class _DAT(nn.Module):
 
 DIMS, HEADS, GROUPS = [32, 64, 128, 256], [1, 2, 4, 8], [-1, -1, 2, 4]
 DEPTHS, SPECS = [2, 2, 2, 2], ['LS', 'LS', 'LD', 'LD']
-ARCH = dict(embed_dims=DIMS, depths=DEPTHS, num_heads=HEADS,
-            num_groups=[1, 1, 2, 4])
+ARCH = dict(
+    embed_dims=DIMS, depths=DEPTHS, num_heads=HEADS, num_groups=[1, 1, 2, 4])
 
 
 @pytest.fixture(scope='module')
@@ -339,8 +346,8 @@ def test_mmpretrain_deit_to_ast_is_exact_on_grey_input(tmp_path):
     deit.eval()
     x = torch.randn(2, 1, 64, 64)
     cls_token, dist_token = deit.backbone(x.expand(-1, 3, -1, -1))[-1]
-    assert torch.allclose(ast(x)[:, :, 0, 0], (cls_token + dist_token) / 2,
-                          atol=1e-5)
+    assert torch.allclose(
+        ast(x)[:, :, 0, 0], (cls_token + dist_token) / 2, atol=1e-5)
     # Overlapping patches on a spectrogram shape load too.
     spec = AudioSpectrogramTransformer(
         AST_ARCH, input_size=(32, 128), pretrained=str(path))
@@ -352,8 +359,8 @@ def test_mmpretrain_deit_to_ast_is_exact_on_grey_input(tmp_path):
 def test_converter_tool(dat_ckpt, tmp_path):
     import importlib.util
     import os.path as osp
-    root = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
-        osp.abspath(__file__)))))
+    root = osp.dirname(
+        osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
     spec = importlib.util.spec_from_file_location(
         'imagenet_to_audio',
         osp.join(root, 'tools/model_converters/imagenet_to_audio.py'))
@@ -373,5 +380,6 @@ def test_converter_tool(dat_ckpt, tmp_path):
         dat_ckpt[1]['patch_proj.0.weight'].sum(1, keepdim=True))
     assert (tmp_path / 'converted.txt').read_text().startswith('copied')
     model = DeformableAudioTransformer(ARCH, input_size=(64, 128))
-    model.load_state_dict(
-        {k[len('backbone.'):]: v for k, v in state.items()}, strict=False)
+    model.load_state_dict({k[len('backbone.'):]: v
+                           for k, v in state.items()},
+                          strict=False)

@@ -35,10 +35,10 @@ from mmvb.datasets import (dump_driver_annotations, list_images,
 CLASSES = ('safe_driving', 'doing_hair_and_makeup', 'adjusting_radio',
            'gps_operating', 'writing_message_right_hand',
            'writing_message_left_hand', 'talking_phone_right_hand',
-           'talking_phone_left_hand', 'having_picture',
-           'talking_to_passenger', 'singing_or_dancing',
-           'fatigue_and_somnolence', 'drinking_right_hand',
-           'drinking_left_hand', 'reaching_behind', 'smoking')
+           'talking_phone_left_hand', 'having_picture', 'talking_to_passenger',
+           'singing_or_dancing', 'fatigue_and_somnolence',
+           'drinking_right_hand', 'drinking_left_hand', 'reaching_behind',
+           'smoking')
 SUBJECT = re.compile(r'^s(?:ubject)?[\s_-]*0*(\d+)$', re.IGNORECASE)
 ACTION = re.compile(r'^a(?:ction)?[\s_-]*0*(\d+)$', re.IGNORECASE)
 

@@ -7,7 +7,8 @@ Official layout (``ydk122024/AIDE``)::
     ROOT/AIDE_Dataset/0001/incarframes/0.jpg ...   # also front/left/right
     ROOT/AIDE_Dataset/annotation/0001.json         # driver_behavior_label
     ROOT/training.csv, validation.csv, testing.csv
-        # header "0,1"; rows "AIDE_Dataset/0001/,AIDE_Dataset/annotation/0001.json"
+        # header "0,1"; rows
+        # "AIDE_Dataset/0001/,AIDE_Dataset/annotation/0001.json"
 
 Example::
 

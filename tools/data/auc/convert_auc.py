@@ -56,8 +56,7 @@ def convert(root: str, out_file: str, progress: bool = True) -> dict:
     train = _read(root, 'Train_data_list.csv', progress)
     test = _read(root, 'Test_data_list.csv', progress)
     test_ids = [d['id'] for d in test]
-    folds = [dict(train=[d['id'] for d in train], val=test_ids,
-                  test=test_ids)]
+    folds = [dict(train=[d['id'] for d in train], val=test_ids, test=test_ids)]
     return dump_driver_annotations(
         out_file,
         'AUC-v1',
@@ -76,8 +75,7 @@ def main():
     args = parser.parse_args()
     print(
         json.dumps(
-            convert(args.root, args.out_file, not args.no_progress),
-            indent=2))
+            convert(args.root, args.out_file, not args.no_progress), indent=2))
 
 
 if __name__ == '__main__':

@@ -49,7 +49,8 @@ def fbank_stats(ann_file: str,
         means.append(float(fbank.mean()))
         stds.append(float(fbank.std()))
     return dict(
-        mean=float(np.mean(means)), std=float(np.mean(stds)),
+        mean=float(np.mean(means)),
+        std=float(np.mean(stds)),
         num_samples=count)
 
 
@@ -61,8 +62,12 @@ def main(argv=None):
     parser.add_argument('--target-length', type=int, default=1024)
     parser.add_argument('--no-progress', action='store_true')
     args = parser.parse_args(argv)
-    stats = fbank_stats(args.ann_file, args.data_root, args.num_samples,
-                        args.target_length, progress=not args.no_progress)
+    stats = fbank_stats(
+        args.ann_file,
+        args.data_root,
+        args.num_samples,
+        args.target_length,
+        progress=not args.no_progress)
     print(json.dumps(stats))
     return stats
 

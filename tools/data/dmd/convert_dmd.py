@@ -34,11 +34,11 @@ from tqdm import tqdm
 
 from mmvb.datasets import dump_driver_annotations, video_info, window_clips
 
-DRIVECLIP_CLASSES = ('drinking', 'hair_and_makeup', 'phonecall_right',
-                     'radio', 'reach_backseat', 'reach_side', 'safe_drive',
+DRIVECLIP_CLASSES = ('drinking', 'hair_and_makeup', 'phonecall_right', 'radio',
+                     'reach_backseat', 'reach_side', 'safe_drive',
                      'talking_to_passenger', 'texting_right', 'yawning')
-FOLDS_FILE = osp.join(osp.dirname(osp.abspath(__file__)),
-                      'driveclip_folds.json')
+FOLDS_FILE = osp.join(
+    osp.dirname(osp.abspath(__file__)), 'driveclip_folds.json')
 
 
 def _root_node(ann: dict) -> dict:
@@ -50,6 +50,7 @@ def _root_node(ann: dict) -> dict:
 
 def body_offset(streams: dict) -> int:
     """Annotation frame -> body-camera frame offset (subtract it)."""
+
     def shift(name):
         props = streams.get(name, {}).get('stream_properties', {})
         return int(props.get('sync', {}).get('frame_shift', 0))
@@ -91,8 +92,7 @@ def convert(root: str,
                 if re.search(r'_ann_(distraction|drowsiness)\.json$', f):
                     sessions.append(osp.join(dirpath, f))
     data_list, infos = [], {}
-    for ann_file in tqdm(sorted(sessions), desc='dmd',
-                         disable=not progress):
+    for ann_file in tqdm(sorted(sessions), desc='dmd', disable=not progress):
         stem = osp.basename(ann_file).split('_ann_')[0]  # ..._rgb
         group, subject = stem.split('_')[:2]
         video = osp.join(osp.dirname(ann_file), stem + '_body.mp4')
@@ -110,8 +110,8 @@ def convert(root: str,
                 continue
             window = round(clip_seconds * video_fps) if clip_seconds else 0
             for w, (w_start, length) in enumerate(
-                    window_clips(end - start + 1, window,
-                                 min_frames=round(video_fps))):
+                    window_clips(
+                        end - start + 1, window, min_frames=round(video_fps))):
                 data_list.append(
                     dict(
                         id=f'dmd_{stem}_{k:03d}_{w:02d}'.replace(';', '-'),

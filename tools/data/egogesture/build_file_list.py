@@ -81,8 +81,10 @@ def label_files(labels_dir):
 
 def convert(images_dir, labels_dir, out_dir, progress=True):
     """Write the lists; returns ``{split: (written, skipped)}``."""
-    split_of = {s: split for split, subjects in SPLIT_SUBJECTS.items()
-                for s in subjects}
+    split_of = {
+        s: split
+        for split, subjects in SPLIT_SUBJECTS.items() for s in subjects
+    }
     lines = {split: [] for split in SPLIT_SUBJECTS}
     skipped = {split: 0 for split in SPLIT_SUBJECTS}
     files = list(label_files(labels_dir))
@@ -96,8 +98,7 @@ def convert(images_dir, labels_dir, out_dir, progress=True):
         if subject_dir is not None:
             scene_dir = _find(osp.join(images_dir, subject_dir), scene)
             if scene_dir is not None:
-                rel = osp.join(subject_dir, scene_dir, 'Color',
-                               f'rgb{group}')
+                rel = osp.join(subject_dir, scene_dir, 'Color', f'rgb{group}')
         num_frames = count_frames(osp.join(images_dir, rel)) if rel else 0
         with open(path) as f:
             rows = [r for r in csv.reader(f) if len(r) >= 3 and r[0].strip()]

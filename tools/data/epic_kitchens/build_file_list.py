@@ -79,9 +79,8 @@ def convert(ann_dir, out_dir, val_ratio=0.1, seed=0, progress=True):
     lists = dict(train=[], val=[])
     for row in tqdm(rows, desc='epic55 train', disable=not progress):
         split = 'val' if row['video_id'] in val_videos else 'train'
-        lists[split].append(
-            f"{segment(row, 'train')} {row['verb_class']} "
-            f"{row['noun_class']}")
+        lists[split].append(f"{segment(row, 'train')} {row['verb_class']} "
+                            f"{row['noun_class']}")
     for s in ('s1', 's2'):
         path = osp.join(ann_dir, f'EPIC_test_{s}_timestamps.csv')
         if osp.isfile(path):

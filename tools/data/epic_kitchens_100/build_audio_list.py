@@ -40,8 +40,7 @@ import os.path as osp
 
 from mmvb.datasets import index_files, prepare_clips
 
-SPLITS = (('train', 'EPIC_100_train.csv'),
-          ('val', 'EPIC_100_validation.csv'))
+SPLITS = (('train', 'EPIC_100_train.csv'), ('val', 'EPIC_100_validation.csv'))
 
 
 def to_seconds(timestamp: str) -> float:
@@ -102,8 +101,9 @@ def main(argv=None) -> dict:
     video_ids = sorted({s[0] for split in segments.values() for s in split})
     videos = index_files(args.video_dir)
     present = [v for v in video_ids if v in videos]
-    jobs = [(osp.join(args.video_dir, videos[v]),
-             osp.join(args.out_dir, 'audio', f'{v}.wav')) for v in present]
+    jobs = [(osp.join(args.video_dir,
+                      videos[v]), osp.join(args.out_dir, 'audio', f'{v}.wav'))
+            for v in present]
     durations = prepare_clips(
         jobs,
         args.sample_rate,

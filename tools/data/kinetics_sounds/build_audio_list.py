@@ -82,17 +82,19 @@ def main(argv=None) -> dict:
                 stem = (f"{row['youtube_id']}_{int(row['time_start']):06d}_"
                         f"{int(row['time_end']):06d}")
                 rows.append((stem, label_of[row['label']]))
-        lines, summary[split] = build_clip_list(
-            rows, args.video_dir, args.out_dir, split, args.extract,
-            args.sample_rate, args.workers, not args.no_progress, videos)
-        out = osp.join(args.out_dir,
-                       f'kinetics_sounds_{split}_list_audio.txt')
+        lines, summary[split] = build_clip_list(rows, args.video_dir,
+                                                args.out_dir, split,
+                                                args.extract, args.sample_rate,
+                                                args.workers,
+                                                not args.no_progress, videos)
+        out = osp.join(args.out_dir, f'kinetics_sounds_{split}_list_audio.txt')
         with open(out, 'w') as f:
             f.writelines(line + '\n' for line in lines)
     missing = [c for c in classes if c not in seen_labels]
     if missing:
-        print(f'warning: classes not in the annotations: {missing}',
-              file=sys.stderr)
+        print(
+            f'warning: classes not in the annotations: {missing}',
+            file=sys.stderr)
     with open(osp.join(args.out_dir, 'classes.txt'), 'w') as f:
         f.writelines(c + '\n' for c in classes)
     print(summary)

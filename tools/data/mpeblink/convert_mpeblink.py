@@ -50,9 +50,9 @@ def convert_person(person: Dict, length: int, scale_w: float,
             box[3] * scale_h
         ])
         points = person['landmark'][index]
-        landmarks.append(None if points is
-                         None else [[p[0] * scale_w, p[1] * scale_h]
-                                    for p in points])
+        landmarks.append(
+            None if points is None else [[p[0] * scale_w, p[1] * scale_h]
+                                         for p in points])
         binary.append(int(any(s <= index <= e for s, e in blinks)))
     return dict(
         bboxes=bboxes, landmark=landmarks, blinks=blinks, blinks_binary=binary)

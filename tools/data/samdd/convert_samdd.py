@@ -35,9 +35,9 @@ SPLIT_DIRS = ('train', 'valid')
 
 
 def _dirs(path: str) -> list:
-    return sorted((d for d in os.listdir(path)
-                   if osp.isdir(osp.join(path, d))),
-                  key=natural_key)
+    return sorted(
+        (d for d in os.listdir(path) if osp.isdir(osp.join(path, d))),
+        key=natural_key)
 
 
 def convert(root: str,
@@ -47,10 +47,9 @@ def convert(root: str,
             num_folds: int = 4,
             progress: bool = True) -> dict:
     tops = [d for d in SPLIT_DIRS if osp.isdir(osp.join(root, d))]
-    driver_dirs = [(top, d) for top in tops
-                   for d in _dirs(osp.join(root, top))] if tops else [
-                       ('', d) for d in _dirs(root)
-                   ]
+    driver_dirs = [
+        (top, d) for top in tops for d in _dirs(osp.join(root, top))
+    ] if tops else [('', d) for d in _dirs(root)]
     data_list, split_of = [], {}
     for top, driver in tqdm(
             driver_dirs, desc='sam-dd drivers', disable=not progress):
@@ -61,8 +60,7 @@ def convert(root: str,
                 continue
             frames = list_images(osp.join(root, frame_dir))
             windows = window_clips(
-                len(frames), clip_frames,
-                min_frames=max(1, clip_frames // 2))
+                len(frames), clip_frames, min_frames=max(1, clip_frames // 2))
             for k, (start, length) in enumerate(windows):
                 data_list.append(
                     dict(

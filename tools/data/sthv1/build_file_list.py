@@ -68,8 +68,7 @@ def convert(ann_dir, frame_dir, out_dir, progress=True):
             raise FileNotFoundError(path)
         lines, skipped = [], 0
         for row in tqdm(
-                read_rows(path), desc=f'sthv1 {split}',
-                disable=not progress):
+                read_rows(path), desc=f'sthv1 {split}', disable=not progress):
             vid = row[0]
             num = count_frames(osp.join(frame_dir, vid))
             if num == 0:

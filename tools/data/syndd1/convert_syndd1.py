@@ -46,8 +46,8 @@ DRIVECLIP_CLASSES = (('adjusting_hair', (7, )), ('drinking', (1, )),
                      ('eating', (4, )), ('picking_from_floor', (10, 11)),
                      ('reaching_behind', (8, )), ('singing', (16, )),
                      ('talking_on_phone', (2, 3)), ('yawning', (14, )))
-FOLDS_FILE = osp.join(osp.dirname(osp.abspath(__file__)),
-                      'driveclip_folds.json')
+FOLDS_FILE = osp.join(
+    osp.dirname(osp.abspath(__file__)), 'driveclip_folds.json')
 VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv')
 
 
@@ -77,8 +77,11 @@ def convert(root: str,
             progress: bool = True) -> dict:
     if classes == 'driveclip':
         names = [c for c, _ in DRIVECLIP_CLASSES]
-        label_map = {l: i for i, (_, ls) in enumerate(DRIVECLIP_CLASSES)
-                     for l in ls}
+        label_map = {
+            name: i
+            for i, (_, names_i) in enumerate(DRIVECLIP_CLASSES)
+            for name in names_i
+        }
     else:
         names = list(ALL_CLASSES)
         label_map = {i: i for i in range(len(ALL_CLASSES))}
@@ -96,8 +99,10 @@ def convert(root: str,
             rows = list(csv.DictReader(f))
         current = None
         for k, row in enumerate(rows):
-            row = {key.strip().lower(): (v or '').strip()
-                   for key, v in row.items() if key}
+            row = {
+                key.strip().lower(): (v or '').strip()
+                for key, v in row.items() if key
+            }
             name = row.get('filename') or row.get('file name')
             if name:
                 current = parse_name(name)

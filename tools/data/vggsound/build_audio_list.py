@@ -3,7 +3,8 @@
 
 Input (the official release)::
 
-    ANN_FILE = vggsound.csv     # no header: youtube_id,start_seconds,label,split
+    ANN_FILE = vggsound.csv
+        # no header: youtube_id,start_seconds,label,split
                                 # (split: train / test; labels may be quoted)
     VIDEO_DIR/**/{youtube_id}_{start_seconds:06d}.mp4   # 10 s clips
 
@@ -56,11 +57,14 @@ def main(argv=None) -> dict:
     for split in ('train', 'test'):
         items = [(f'{ytid}_{int(start):06d}', label_of[label])
                  for ytid, start, label, s in rows if s.strip() == split]
-        lines, summary[split] = build_clip_list(
-            items, args.video_dir, args.out_dir, split, args.extract,
-            args.sample_rate, args.workers, not args.no_progress, videos)
-        with open(osp.join(args.out_dir, f'vggsound_{split}_list_audio.txt'),
-                  'w') as f:
+        lines, summary[split] = build_clip_list(items, args.video_dir,
+                                                args.out_dir, split,
+                                                args.extract, args.sample_rate,
+                                                args.workers,
+                                                not args.no_progress, videos)
+        with open(
+                osp.join(args.out_dir, f'vggsound_{split}_list_audio.txt'),
+                'w') as f:
             f.writelines(line + '\n' for line in lines)
     with open(osp.join(args.out_dir, 'classes.txt'), 'w') as f:
         f.writelines(c + '\n' for c in classes)

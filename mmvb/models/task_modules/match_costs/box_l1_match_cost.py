@@ -12,8 +12,9 @@ class BoxL1MatchCost(BaseMatchCost):
     DETR's ``cost_bbox`` (Carion et al., ECCV 2020, Sec. 3.1), the
     ``||b - b'||_1`` term of BMViT's Eq. 3 (normalised ``cxcywh``) and
     InstBlink's ``5 * L1`` matching term (normalised ``xyxy``,
-    instblink.md section 3.1). The cost is taken in whatever format the
-    boxes are given; the caller converts both sides to the same format.
+    ``TeViTHungarianAssigner`` of wenzhengzeng/MPEblink@ee9a44f). The cost
+    is taken in whatever format the boxes are given; the caller converts
+    both sides to the same format.
 
     Args:
         weight (float): Cost weight. Defaults to 1.

@@ -16,7 +16,8 @@ class FocalMatchCost(BaseMatchCost):
         cost = pos - neg
 
     This is the ``focal_cost`` of InstBlink's ``TeViTHungarianAssigner``
-    (weight 2, alpha 0.25, gamma 2, eps 1e-12; instblink.md section 3.1)
+    (weight 2, alpha 0.25, gamma 2, eps 1e-12; ``configs/instblink/
+    instblink_r50.py``, wenzhengzeng/MPEblink@ee9a44f)
     and mmdet's ``FocalLossCost``.
 
     Args:

@@ -12,7 +12,8 @@ class GIoUMatchCost(BaseMatchCost):
 
     DETR's ``cost_giou``, the GIoU part of BMViT's ``L_box`` in Eq. 3
     (``1 - GIoU``; the constant does not change the assignment) and
-    InstBlink's ``-2 * GIoU`` term (instblink.md section 3.1). GIoU is
+    InstBlink's ``-2 * GIoU`` term (``TeViTHungarianAssigner`` of
+    wenzhengzeng/MPEblink@ee9a44f). GIoU is
     invariant to scaling the x and y axes, so normalised boxes give the
     same cost as the absolute pixels used by the official InstBlink code.
 

@@ -1,6 +1,0 @@
-# Table 4 ablation on AIDE: 2 SATPM blocks (steps 1, 2).
-_base_ = [
-    './dualscope_vit-large-p14-clip-pre-feat_1xb32-16x1x1-100e_aide-rgb.py'  # noqa: E501
-]
-
-model = dict(cls_head=dict(num_blocks=2))

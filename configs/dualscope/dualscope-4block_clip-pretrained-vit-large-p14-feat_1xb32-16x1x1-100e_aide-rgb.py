@@ -1,0 +1,6 @@
+# Table 4 ablation on AIDE: 4 SATPM blocks (steps 1-4).
+_base_ = [
+    './dualscope_clip-pretrained-vit-large-p14-feat_1xb32-16x1x1-100e_aide-rgb.py'  # noqa: E501
+]
+
+model = dict(cls_head=dict(num_blocks=4))

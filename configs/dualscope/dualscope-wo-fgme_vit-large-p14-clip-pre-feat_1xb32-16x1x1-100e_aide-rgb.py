@@ -1,7 +1,0 @@
-# Table 4 ablation on AIDE: w/o FGME: a linear map replaces FGME's temporal
-# convolution.
-_base_ = [
-    './dualscope_vit-large-p14-clip-pre-feat_1xb32-16x1x1-100e_aide-rgb.py'  # noqa: E501
-]
-
-model = dict(cls_head=dict(with_fgme=False))

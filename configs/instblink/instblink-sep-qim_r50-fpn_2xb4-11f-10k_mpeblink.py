@@ -1,6 +1,0 @@
-# InstBlink option: separate spatial and temporal attention weights in QIM
-# (the official code shares one attention and LayerNorm; Eq. 1-2 of the
-# paper allow both).
-_base_ = ['./instblink_r50-fpn_2xb4-11f-10k_mpeblink.py']
-
-model = dict(head=dict(qim_share_weights=False))

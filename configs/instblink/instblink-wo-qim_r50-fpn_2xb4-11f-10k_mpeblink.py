@@ -1,5 +1,0 @@
-# InstBlink ablation (Table 5): w/o QIM, i.e. no spatial and no temporal
-# interaction among the queries.
-_base_ = ['./instblink_r50-fpn_2xb4-11f-10k_mpeblink.py']
-
-model = dict(head=dict(qim_spatial=False, qim_temporal=False))

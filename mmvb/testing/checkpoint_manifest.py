@@ -1,0 +1,159 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+"""Key -> shape manifests of published checkpoints.
+
+No pretrained weights can be downloaded in tests, but the *layout* of a
+published checkpoint (its key names, shapes, dtypes and the dict that wraps
+them) decides whether mmvb's converters and loaders work on it. A manifest
+records that layout, produced by instantiating the official model definition
+from its public repository (the scripts in ``tools/model_converters/
+manifests/`` name repository and commit); :func:`state_dict_from_manifest`
+then builds a random state dict with exactly that layout, which tests feed
+through mmvb's converters and loaders.
+
+A manifest is a JSON file::
+
+    {
+      "format": "mmvb-checkpoint-manifest/1",
+      "name": "dat_base_in1k_224",
+      "source": {"repository": "LeapLabTHU/DAT", "commit": "797f187...",
+                 "definition": "models/dat.py::DAT(...)",
+                 "script": "tools/model_converters/manifests/dat.py",
+                 "checkpoint": "dat_base_in1k_224.pth (release page)"},
+      "wrapper": "model",          # the file holds {"model": state_dict};
+                                   # null: the file is the state dict
+      "keys": {"patch_proj.0.weight": [[128, 3, 4, 4], "float32"], ...}
+    }
+"""
+import json
+from collections import OrderedDict
+from typing import Dict, Mapping, Optional, Union
+
+import torch
+from torch import Tensor, nn
+
+FORMAT = 'mmvb-checkpoint-manifest/1'
+
+__all__ = [
+    'FORMAT', 'make_manifest', 'write_manifest', 'load_manifest',
+    'state_dict_from_manifest', 'checkpoint_from_manifest'
+]
+
+
+def make_manifest(model_or_state_dict: Union[nn.Module, Mapping[str,
+                                                                  Tensor]],
+                  name: str,
+                  source: Dict[str, str],
+                  wrapper: Optional[str] = None) -> Dict:
+    """The manifest of a model's state dict (or of a state dict).
+
+    Args:
+        model_or_state_dict (nn.Module | Mapping[str, Tensor]): The official
+            model, instantiated from its definition, or its state dict.
+        name (str): Name of the published checkpoint file (without suffix).
+        source (dict): ``repository``, ``commit``, ``definition`` (file and
+            constructor call), ``script`` (the script that made the
+            manifest) and optionally ``checkpoint`` (where the weights are
+            published).
+        wrapper (str, optional): Key under which the published file holds
+            the state dict (``'model'``, ``'state_dict'``), or None when the
+            file is the state dict itself. Defaults to None.
+
+    Returns:
+        dict: The manifest.
+    """
+    for field in ('repository', 'commit', 'definition', 'script'):
+        if field not in source:
+            raise KeyError(f'manifest source of {name!r} lacks {field!r}')
+    state_dict = (
+        model_or_state_dict.state_dict() if isinstance(
+            model_or_state_dict, nn.Module) else model_or_state_dict)
+    keys = OrderedDict(
+        (key, [list(value.shape),
+               str(value.dtype).replace('torch.', '')])
+        for key, value in state_dict.items())
+    return dict(
+        format=FORMAT,
+        name=name,
+        source=dict(source),
+        wrapper=wrapper,
+        keys=keys)
+
+
+def write_manifest(manifest: Dict, path: str) -> None:
+    """Write a manifest as JSON, one key per line (diff-friendly)."""
+    head = {k: v for k, v in manifest.items() if k != 'keys'}
+    lines = [json.dumps(head, indent=2)[:-2] + ',', '  "keys": {']
+    items = list(manifest['keys'].items())
+    for i, (key, value) in enumerate(items):
+        comma = ',' if i < len(items) - 1 else ''
+        lines.append(f'    {json.dumps(key)}: {json.dumps(value)}{comma}')
+    lines += ['  }', '}']
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+
+
+def load_manifest(path: str) -> Dict:
+    """Read and check a manifest.
+
+    Raises:
+        ValueError: The file is not a manifest (names the file and field).
+    """
+    with open(path) as f:
+        manifest = json.load(f, object_pairs_hook=OrderedDict)
+    if manifest.get('format') != FORMAT:
+        raise ValueError(f'{path}: "format" is {manifest.get("format")!r}, '
+                         f'expected {FORMAT!r}')
+    for field in ('name', 'source', 'keys'):
+        if field not in manifest:
+            raise ValueError(f'{path}: missing field {field!r}')
+    for key, value in manifest['keys'].items():
+        if (not isinstance(value, list) or len(value) != 2
+                or not isinstance(value[0], list)):
+            raise ValueError(f'{path}: key {key!r}: expected '
+                             f'[shape, dtype], got {value!r}')
+    return manifest
+
+
+def state_dict_from_manifest(manifest: Union[str, Dict],
+                             seed: int = 0,
+                             std: float = 0.02) -> 'OrderedDict[str, Tensor]':
+    """A random state dict with the manifest's keys, shapes and dtypes.
+
+    Floating tensors are ``N(0, std^2)``, integer and boolean ones zeros
+    (they are index buffers or counters, which loaders keep or recompute).
+
+    Args:
+        manifest (str | dict): Manifest or its path.
+        seed (int): Seed of the values. Defaults to 0.
+        std (float): Standard deviation of the floating values.
+            Defaults to 0.02.
+
+    Returns:
+        OrderedDict[str, Tensor]: The state dict.
+    """
+    if isinstance(manifest, str):
+        manifest = load_manifest(manifest)
+    generator = torch.Generator().manual_seed(seed)
+    state_dict = OrderedDict()
+    for key, (shape, dtype) in manifest['keys'].items():
+        dtype = getattr(torch, dtype)
+        if dtype.is_floating_point:
+            value = torch.randn(shape, generator=generator) * std
+            state_dict[key] = value.to(dtype)
+        else:
+            state_dict[key] = torch.zeros(shape, dtype=dtype)
+    return state_dict
+
+
+def checkpoint_from_manifest(manifest: Union[str, Dict],
+                             seed: int = 0) -> Dict:
+    """A random checkpoint laid out as the published file.
+
+    The state dict of :func:`state_dict_from_manifest`, wrapped under the
+    manifest's ``wrapper`` key when it has one.
+    """
+    if isinstance(manifest, str):
+        manifest = load_manifest(manifest)
+    state_dict = state_dict_from_manifest(manifest, seed)
+    wrapper = manifest.get('wrapper')
+    return {wrapper: state_dict} if wrapper else state_dict

@@ -1,0 +1,178 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+import math
+
+import pytest
+import torch
+from mmaction.structures import ActionDataSample
+from mmengine.structures import InstanceData
+
+from mmvb.models import InstBlinkHead
+from mmvb.ops import map_rois_to_levels, roi_align
+
+
+def _head(**kwargs):
+    cfg = dict(
+        num_queries=6,
+        num_stages=2,
+        embed_dims=16,
+        num_heads=2,
+        feedforward_channels=32,
+        dynamic_conv_channels=4,
+        featmap_strides=(4, 8))
+    cfg.update(kwargs)
+    head = InstBlinkHead(**cfg)
+    head.init_weights()
+    return head.eval()
+
+
+def _feats(bt, c=16, h=32, w=48):
+    torch.manual_seed(1)
+    return [torch.randn(bt, c, h, w), torch.randn(bt, c, h // 2, w // 2)]
+
+
+def _sample(t, boxes, valid, blinks):
+    sample = ActionDataSample()
+    sample.set_metainfo(dict(img_shape=(128, 192)))
+    sample.gt_instances = InstanceData(
+        bboxes=torch.tensor(boxes, dtype=torch.float)[:, None].repeat(1, t, 1),
+        valid=torch.tensor(valid, dtype=torch.bool),
+        blinks=torch.tensor(blinks, dtype=torch.float),
+        labels=torch.zeros(len(boxes), dtype=torch.long))
+    return sample
+
+
+WHWH = torch.tensor([[192.0, 128, 192, 128]])
+
+
+def test_init_boxes_cover_image_and_prior():
+    head = _head()
+    outs = head(_feats(2), 1, WHWH)
+    assert len(outs) == 2
+    assert outs[0]['boxes'].shape == (1, 2, 6, 4)
+    init = head.init_proposal_bboxes.weight
+    assert torch.equal(init, torch.tensor([[0.5, 0.5, 1, 1]]).repeat(6, 1))
+    bias = head.stages[0].fc_cls.bias.item()
+    assert bias == pytest.approx(-math.log(99))
+
+
+def test_roi_levels_and_pooling():
+    head = _head()
+    feats = _feats(2)
+    # 20 px box -> P2 (level 0), 150 px -> level 1 (of 2)
+    boxes = torch.tensor([[10, 10, 30, 30], [0, 0, 150, 150.]])
+    boxes = boxes[None, None].expand(1, 2, 2, 4)
+    out = head.extract_roi_feats(feats, boxes)
+    assert out.shape == (4, 16, 7, 7)
+    rois = torch.tensor([[1, 0, 0, 150, 150.]])
+    assert map_rois_to_levels(rois, 2).tolist() == [1]
+    ref = roi_align(feats[1], rois, 7, 1 / 8, 2, True)
+    torch.testing.assert_close(out[3:4], ref)
+    ref0 = roi_align(feats[0], torch.tensor([[0, 10, 10, 30, 30.]]), 7, 1 / 4,
+                     2, True)
+    torch.testing.assert_close(out[0:1], ref0)
+
+
+def test_batch_is_vectorised():
+    head = _head()
+    feats = _feats(6)  # 2 clips of 3 frames
+    both = head.tensor_forward(feats, 2, WHWH.repeat(2, 1))
+    for b in range(2):
+        one = head.tensor_forward([f[3 * b:3 * b + 3] for f in feats], 1, WHWH)
+        for key in one:
+            torch.testing.assert_close(both[key][b:b + 1], one[key])
+
+
+def test_boxes_detached_between_stages():
+    head = _head().train()
+    outs = head(_feats(2), 1, WHWH)
+    outs[1]['boxes'].sum().backward()
+    # stage 0's box branch only moves stage 0's boxes, which stage 1
+    # receives detached
+    assert head.stages[0].fc_reg.weight.grad is None or \
+        head.stages[0].fc_reg.weight.grad.abs().sum() == 0
+    # query features are not detached: stage 0's VIM gets gradients
+    assert head.stages[0].dynamic_conv.fc_layer.weight.grad.abs().sum() > 0
+
+
+def test_per_frame_targets():
+    targets = dict(
+        boxes=torch.arange(2 * 3 * 4.).view(1, 2, 3, 4),
+        valid=torch.tensor([[[1, 1, 0], [0, 1, 1]]], dtype=torch.bool),
+        blinks=torch.tensor([[[0, 1, 0], [1, 1, 0.]]]))
+    assign = torch.tensor([[1, -1, 0]])  # query 0 -> gt 1, query 2 -> gt 0
+    pos, boxes, blinks = InstBlinkHead._per_frame_targets(assign, targets)
+    # absent frames of a matched face and unmatched queries: no face
+    assert pos.tolist() == [[[0, 1, 1], [0, 0, 0], [1, 1, 0]]]
+    torch.testing.assert_close(boxes[0, 0], targets['boxes'][0, 1])
+    assert blinks[0, 2].tolist() == [0, 1, 0]
+
+
+def test_loss_keys_weights_and_absent_frames():
+    head = _head(stage_loss_weights=(1.0, 0.5)).train()
+    feats = _feats(3)
+    sample = _sample(3, [[20, 20, 60, 70], [100, 30, 150, 90]],
+                     [[1, 1, 1], [1, 1, 0]], [[0, 1, 0], [0, 0, 0]])
+    torch.manual_seed(0)
+    losses = head.loss(feats, [sample], WHWH)
+    assert set(losses) == {
+        f's{i}.loss_{k}'
+        for i in range(2) for k in ('cls', 'bbox', 'iou', 'blink')
+    }
+    assert all(torch.isfinite(v) for v in losses.values())
+    # boxes of absent frames never matter
+    sample2 = _sample(3, [[20, 20, 60, 70], [100, 30, 150, 90]],
+                      [[1, 1, 1], [1, 1, 0]], [[0, 1, 0], [0, 0, 0]])
+    sample2.gt_instances.bboxes[1, 2] = torch.tensor([1e4, -1e4, 3e4, 5.])
+    losses2 = head.loss(feats, [sample2], WHWH)
+    for k in losses:
+        torch.testing.assert_close(losses[k], losses2[k])
+    # a clip without faces: only the existence loss is non-zero
+    empty = ActionDataSample()
+    empty.set_metainfo(dict(img_shape=(128, 192)))
+    empty.gt_instances = InstanceData(
+        bboxes=torch.zeros(0, 3, 4),
+        valid=torch.zeros(0, 3, dtype=torch.bool),
+        blinks=torch.zeros(0, 3),
+        labels=torch.zeros(0, dtype=torch.long))
+    losses3 = head.loss(feats, [empty], WHWH)
+    assert losses3['s0.loss_cls'] > 0
+    assert losses3['s0.loss_bbox'] == 0 and losses3['s0.loss_blink'] == 0
+
+
+def test_blink_head_variants_and_ablations():
+    head = _head()
+    stage = head.stages[0]
+    x = torch.randn(5, 16)
+    # official effective head: fc_blink(ReLU(x))
+    torch.testing.assert_close(stage.blink(x), stage.fc_blink(x.relu()))
+    assert not hasattr(stage, 'blink_fcs')
+    mlp = _head(blink_head_type='mlp').stages[0]
+    assert len(mlp.blink_fcs) == 6
+    assert mlp.fc_blink.bias.item() == pytest.approx(-math.log(99))
+    no_blink = _head(blink_head_type=None).train()
+    sample = _sample(2, [[20, 20, 60, 70]], [[1, 1]], [[0, 1]])
+    losses = no_blink.loss(_feats(2), [sample], WHWH)
+    assert not any('blink' in k for k in losses)
+    pred = no_blink.eval().predict(_feats(2), [sample], WHWH)[0]
+    assert pred.blink_scores.abs().sum() == 0
+    for kwargs in (dict(qim_spatial=False, qim_temporal=False),
+                   dict(qim_temporal=False), dict(qim_spatial=False),
+                   dict(vim_filter=False), dict(qim_share_weights=False)):
+        out = _head(**kwargs).tensor_forward(_feats(2), 1, WHWH)
+        assert out['boxes'].shape == (1, 2, 6, 4)
+
+
+def test_predict_topk_and_rescale():
+    head = _head(max_per_clip=3)
+    sample = ActionDataSample()
+    sample.set_metainfo(dict(img_shape=(128, 192), scale_factor=(2.0, 0.5)))
+    out = head.tensor_forward(_feats(2), 1, WHWH)
+    pred = head.predict(_feats(2), [sample], WHWH)[0]
+    scores = out['cls_logits'][0, ..., 0].sigmoid().mean(0)
+    top = scores.topk(3)
+    torch.testing.assert_close(pred.scores, top.values)
+    boxes = out['boxes'][0].transpose(0, 1)[top.indices]
+    torch.testing.assert_close(pred.bboxes,
+                               boxes / torch.tensor([2.0, 0.5, 2.0, 0.5]))
+    assert pred.blink_scores.shape == (3, 2)
+    assert pred.face_scores.shape == (3, 2)
