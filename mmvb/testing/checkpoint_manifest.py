@@ -39,8 +39,7 @@ __all__ = [
 ]
 
 
-def make_manifest(model_or_state_dict: Union[nn.Module, Mapping[str,
-                                                                  Tensor]],
+def make_manifest(model_or_state_dict: Union[nn.Module, Mapping[str, Tensor]],
                   name: str,
                   source: Dict[str, str],
                   wrapper: Optional[str] = None) -> Dict:
@@ -65,8 +64,8 @@ def make_manifest(model_or_state_dict: Union[nn.Module, Mapping[str,
         if field not in source:
             raise KeyError(f'manifest source of {name!r} lacks {field!r}')
     state_dict = (
-        model_or_state_dict.state_dict() if isinstance(
-            model_or_state_dict, nn.Module) else model_or_state_dict)
+        model_or_state_dict.state_dict()
+        if isinstance(model_or_state_dict, nn.Module) else model_or_state_dict)
     keys = OrderedDict(
         (key, [list(value.shape),
                str(value.dtype).replace('torch.', '')])
