@@ -39,10 +39,12 @@ model = dict(
                 dict(type='ActorMatchCost', weight=2.0),
                 dict(type='MultiLabelMatchCost', weight=6.0, mode='nll_sum')
             ]),
-        loss_bbox_weight=5.0,
-        loss_giou_weight=2.0,
-        loss_actor_weight=2.0,
-        loss_cls_weight=6.0,
+        # Eq. 4: lambda_L1 = 5, lambda_iou = 2, lambda_alpha = 2, lambda_a = 6
+        loss_bbox=dict(type='L1Loss', loss_weight=5.0),
+        loss_giou=dict(type='GIoULoss', loss_weight=2.0),
+        loss_actor=dict(
+            type='CrossEntropyLoss', loss_weight=2.0, class_weight=[0.1, 1.0]),
+        loss_cls=dict(type='BCELossWithLogits', loss_weight=6.0),
         actor_thr=0.2),
     data_preprocessor=dict(
         type='ActionDataPreprocessor',

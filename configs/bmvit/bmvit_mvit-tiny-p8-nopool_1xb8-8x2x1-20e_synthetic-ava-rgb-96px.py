@@ -54,7 +54,8 @@ model = dict(
                 dict(type='MultiLabelMatchCost', weight=1.0, mode='nll_sum')
             ]),
         cls_reduction='mean',
-        no_actor_weight=0.5,
+        loss_actor=dict(
+            type='CrossEntropyLoss', loss_weight=2.0, class_weight=[0.5, 1.0]),
         score_mode='cls_x_actor'),
     data_preprocessor=dict(
         type='ActionDataPreprocessor',

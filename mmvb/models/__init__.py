@@ -9,14 +9,15 @@ from .data_preprocessors import (FrameFeatureDataPreprocessor,
 from .dense_heads import BMViTHead, owlvit_box_bias
 from .detectors import BMViTLocalizer, InstBlink
 from .heads import CRCDHead, DualScopeHead, IRDDHead, VerbNounHead
-from .layers import (CBAM, AdaptFormerAdapter, AudioOffsetGenerator, BiMamba,
-                     DeformableAudioAttention, DynamicConv,
+from .layers import (CBAM, MLP, AdaptFormerAdapter, AudioOffsetGenerator,
+                     BiMamba, DeformableAudioAttention, DynamicConv,
                      DynamicDifferenceExtractor, FineGrainedMotionEncoder,
                      InputPerturbation, LearnableInputAdaptor, LoRAQKV,
                      QueryInteraction, SATPMBlock, SpatialInductiveAdapter,
                      TaskAwareAdapter, W3Attention, collect_attention_maps,
                      record_attention_map)
-from .losses import BinaryFocalLoss, FeatureMimicLoss, sigmoid_focal_loss
+from .losses import (BinaryFocalLoss, FeatureMimicLoss, GIoULoss, L1Loss,
+                     matched_box_losses, sigmoid_focal_loss)
 from .necks import FPNNeck
 from .pretrainers import SBCDPretrainer
 from .recognizers import DualScopeRecognizer, MFRRecognizer2D
@@ -38,11 +39,12 @@ __all__ = [
     'DynamicDifferenceExtractor', 'FPNNeck', 'FeatureMimicLoss',
     'FineGrainedMotionEncoder', 'FocalMatchCost',
     'FrameFeatureDataPreprocessor', 'GIoUMatchCost', 'HungarianMatcher',
-    'IRDDHead', 'InputPerturbation', 'InstBlink', 'InstBlinkHead',
-    'InstBlinkStage', 'LearnableInputAdaptor', 'LoRAQKV', 'MFRRecognizer2D',
-    'MultiLabelMatchCost', 'PaddedActionDataPreprocessor', 'QueryInteraction',
-    'ResNetTSMW3', 'SATPMBlock', 'SBCDPretrainer', 'SpatialInductiveAdapter',
-    'TaskAwareAdapter', 'VerbNounHead', 'W3Attention', 'blink_intervals',
-    'collect_attention_maps', 'convert_official_instblink', 'owlvit_box_bias',
+    'IRDDHead', 'GIoULoss', 'InputPerturbation', 'InstBlink', 'L1Loss', 'MLP',
+    'InstBlinkHead', 'InstBlinkStage', 'LearnableInputAdaptor', 'LoRAQKV',
+    'MFRRecognizer2D', 'MultiLabelMatchCost', 'PaddedActionDataPreprocessor',
+    'QueryInteraction', 'ResNetTSMW3', 'SATPMBlock', 'SBCDPretrainer',
+    'SpatialInductiveAdapter', 'TaskAwareAdapter', 'VerbNounHead',
+    'W3Attention', 'blink_intervals', 'collect_attention_maps',
+    'convert_official_instblink', 'matched_box_losses', 'owlvit_box_bias',
     'pad_targets', 'record_attention_map', 'sigmoid_focal_loss', 'temporal_nms'
 ]

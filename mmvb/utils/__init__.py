@@ -1,10 +1,10 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 from .compat import (apply_compat_patches, import_mmpretrain_models,
                      torchvision_available)
-from .dist_utils import release_process_group
+from .dist_utils import reduce_mean, release_process_group
 from .setup_env import register_all_modules
 
 __all__ = [
-    'apply_compat_patches', 'import_mmpretrain_models', 'register_all_modules',
-    'release_process_group', 'torchvision_available'
+    'apply_compat_patches', 'import_mmpretrain_models', 'reduce_mean',
+    'register_all_modules', 'release_process_group', 'torchvision_available'
 ]

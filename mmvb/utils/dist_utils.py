@@ -1,8 +1,10 @@
 # Copyright (c) mmvb contributors. All rights reserved.
-"""Process-group teardown for distributed runs."""
+"""Distributed helpers: process-group teardown, mean over processes."""
 from datetime import timedelta
 
 import torch.distributed as torch_dist
+from mmengine.dist import all_reduce, get_world_size
+from torch import Tensor
 
 
 def release_process_group(timeout: float = 300.0) -> None:
@@ -32,3 +34,22 @@ def release_process_group(timeout: float = 300.0) -> None:
             torch_dist.barrier()
     finally:
         torch_dist.destroy_process_group()
+
+
+def reduce_mean(value: Tensor) -> Tensor:
+    """Mean of a tensor over all processes (a copy; itself when alone).
+
+    The distributed normaliser of the set-prediction losses: every rank
+    divides its loss sums by the same number of ground-truth boxes
+    (mmdet's ``reduce_mean``).
+
+    Args:
+        value (Tensor): Any tensor (usually a count).
+
+    Returns:
+        Tensor: Its mean over the processes of the default group.
+    """
+    if get_world_size() > 1:
+        value = value.clone()
+        all_reduce(value, op='mean')
+    return value

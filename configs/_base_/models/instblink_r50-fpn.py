@@ -37,8 +37,8 @@ model = dict(
         blink_head_type='official',
         loss_cls=dict(
             type='BinaryFocalLoss', alpha=0.25, gamma=2.0, loss_weight=2.0),
-        loss_bbox_weight=5.0,
-        loss_iou_weight=2.0,
+        loss_bbox=dict(type='L1Loss', loss_weight=5.0),
+        loss_iou=dict(type='GIoULoss', eps=1e-6, loss_weight=2.0),
         loss_blink=dict(
             type='BinaryFocalLoss', alpha=0.25, gamma=2.0, loss_weight=5.0),
         matcher=dict(

@@ -3,16 +3,16 @@ import math
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
-import torch.nn.functional as F
 from mmaction.registry import MODELS, TASK_UTILS
 from mmaction.utils import ConfigType, OptMultiConfig, SampleList
-from mmengine.dist import all_reduce
 from mmengine.model import BaseModule
 from mmengine.structures import InstanceData
 from torch import Tensor, nn
 
-from mmvb.ops import (aligned_generalized_box_iou, box_cxcywh_to_xyxy,
-                      box_xyxy_to_cxcywh)
+from mmvb.ops import box_cxcywh_to_xyxy, box_xyxy_to_cxcywh
+from mmvb.utils import reduce_mean
+from ..layers import MLP
+from ..losses import matched_box_losses
 
 TensorDict = Dict[str, Tensor]
 
@@ -52,19 +52,6 @@ def owlvit_box_bias(height: int,
     boxes = boxes.clamp(0.0, 1.0)
     # OWL-ViT's logit: log(x + 1e-4) - log1p(-x + 1e-4)
     return torch.log(boxes + 1e-4) - torch.log1p(-boxes + 1e-4)
-
-
-def _mlp(in_dims: int, hidden_dims: int, out_dims: int,
-         num_layers: int) -> nn.Sequential:
-    """``num_layers`` Linear layers with GELU between them."""
-    assert num_layers >= 1, 'an MLP needs at least one layer'
-    layers = []
-    dims = in_dims
-    for _ in range(num_layers - 1):
-        layers += [nn.Linear(dims, hidden_dims), nn.GELU()]
-        dims = hidden_dims
-    layers.append(nn.Linear(dims, out_dims))
-    return nn.Sequential(*layers)
 
 
 @MODELS.register_module()
@@ -111,16 +98,23 @@ class BMViTHead(BaseModule):
         loss_cls   = w_a   * sum_matched BCE(cls, a)          / N
         loss_actor = w_alpha * CE(actor logits, matched ? 1 : 0)
 
+    Each term is a loss module built from its config (``loss_bbox``:
+    :class:`~mmvb.models.L1Loss`, ``loss_giou``:
+    :class:`~mmvb.models.GIoULoss`, ``loss_cls``: MMAction2's
+    ``BCELossWithLogits``, ``loss_actor``: MMAction2's ``CrossEntropyLoss``)
+    whose ``loss_weight`` is the ``w`` above.
+
     with ``N`` the number of ground-truth boxes of the batch averaged over
     all ranks (DETR's normalisation, at least 1), ``BCE`` summed (or
     averaged, ``cls_reduction``) over the classes, and the actor
     cross-entropy a weighted mean over all ``B * L`` predictions in which
-    unmatched ones weigh ``no_actor_weight`` (DETR's ``eos_coef``; the
-    paper gives no value). Eq. 3-4 print the actor and class terms with a
-    minus sign and only the positive classes in ``L_class``; they are read
-    as negative log-likelihoods (see :class:`~mmvb.models.ActorMatchCost`
-    and :class:`~mmvb.models.MultiLabelMatchCost`), and the class loss as
-    the full binary cross-entropy. Ground-truth boxes narrower or shorter
+    unmatched ones weigh ``class_weight[0]`` of ``loss_actor`` (DETR's
+    ``eos_coef``; the paper gives no value). Eq. 3-4 print the actor and
+    class terms with a minus sign and only the positive classes in
+    ``L_class``; they are read as negative log-likelihoods (see
+    :class:`~mmvb.models.ActorMatchCost` and
+    :class:`~mmvb.models.MultiLabelMatchCost`), and the class loss as the
+    full binary cross-entropy. Ground-truth boxes narrower or shorter
     than ``min_box_size`` pixels (e.g. emptied by a crop) are dropped before
     matching.
 
@@ -152,12 +146,18 @@ class BMViTHead(BaseModule):
             costs read the prediction keys ``boxes`` (cxcywh),
             ``actor_logits``, ``cls_logits`` and the target keys ``boxes``
             (cxcywh) and ``labels`` (multi-hot).
-        loss_bbox_weight (float): ``lambda_L1``. Defaults to 5.
-        loss_giou_weight (float): ``lambda_iou``. Defaults to 2.
-        loss_actor_weight (float): ``lambda_alpha``. Defaults to 2.
-        loss_cls_weight (float): ``lambda_a``. Defaults to 6.
-        no_actor_weight (float): Relative weight of unmatched predictions in
-            the actor loss. Defaults to 0.1.
+        loss_bbox (dict): L1 box loss on normalised ``cxcywh``; its
+            ``loss_weight`` is ``lambda_L1``. Defaults to
+            ``dict(type='L1Loss', loss_weight=5.0)``.
+        loss_giou (dict): GIoU loss; ``lambda_iou``. Defaults to
+            ``dict(type='GIoULoss', loss_weight=2.0)``.
+        loss_actor (dict): Actor cross-entropy; ``lambda_alpha``, and the
+            relative weight of unmatched predictions as ``class_weight[0]``.
+            Defaults to ``dict(type='CrossEntropyLoss', loss_weight=2.0,
+            class_weight=[0.1, 1.0])``.
+        loss_cls (dict): Multi-label binary cross-entropy, called with
+            ``reduction='none'``; ``lambda_a``. Defaults to
+            ``dict(type='BCELossWithLogits', loss_weight=6.0)``.
         cls_reduction (str): ``'sum'`` or ``'mean'`` of the per-class binary
             cross-entropies of a matched prediction. Defaults to ``'sum'``.
         cls_prior_prob (float, optional): Initial sigmoid probability of
@@ -196,11 +196,15 @@ class BMViTHead(BaseModule):
                              weight=6.0,
                              mode='nll_sum')
                      ]),
-                 loss_bbox_weight: float = 5.0,
-                 loss_giou_weight: float = 2.0,
-                 loss_actor_weight: float = 2.0,
-                 loss_cls_weight: float = 6.0,
-                 no_actor_weight: float = 0.1,
+                 loss_bbox: ConfigType = dict(type='L1Loss', loss_weight=5.0),
+                 loss_giou: ConfigType = dict(
+                     type='GIoULoss', loss_weight=2.0),
+                 loss_actor: ConfigType = dict(
+                     type='CrossEntropyLoss',
+                     loss_weight=2.0,
+                     class_weight=[0.1, 1.0]),
+                 loss_cls: ConfigType = dict(
+                     type='BCELossWithLogits', loss_weight=6.0),
                  cls_reduction: str = 'sum',
                  cls_prior_prob: Optional[float] = 0.01,
                  min_box_size: float = 1.0,
@@ -218,11 +222,10 @@ class BMViTHead(BaseModule):
         self.num_classes = num_classes
         self.token_selection = token_selection
         self.box_bias = box_bias
-        self.loss_bbox_weight = loss_bbox_weight
-        self.loss_giou_weight = loss_giou_weight
-        self.loss_actor_weight = loss_actor_weight
-        self.loss_cls_weight = loss_cls_weight
-        self.no_actor_weight = no_actor_weight
+        self.loss_bbox = MODELS.build(loss_bbox)
+        self.loss_giou = MODELS.build(loss_giou)
+        self.loss_actor = MODELS.build(loss_actor)
+        self.loss_cls = MODELS.build(loss_cls)
         self.cls_reduction = cls_reduction
         self.cls_prior_prob = cls_prior_prob
         self.min_box_size = min_box_size
@@ -230,10 +233,10 @@ class BMViTHead(BaseModule):
         self.score_mode = score_mode
 
         self.proj = nn.Linear(in_channels, embed_dims)
-        self.box_mlp = _mlp(embed_dims, embed_dims, 4, box_num_layers)
-        self.actor_mlp = _mlp(embed_dims, embed_dims, 2, actor_num_layers)
-        self.cls_mlp = _mlp(embed_dims, embed_dims, num_classes - 1,
-                            cls_num_layers)
+        self.box_mlp = MLP(embed_dims, embed_dims, 4, box_num_layers)
+        self.actor_mlp = MLP(embed_dims, embed_dims, 2, actor_num_layers)
+        self.cls_mlp = MLP(embed_dims, embed_dims, num_classes - 1,
+                           cls_num_layers)
         self.matcher = TASK_UTILS.build(matcher)
 
     def init_weights(self) -> None:
@@ -372,18 +375,20 @@ class BMViTHead(BaseModule):
         tgt_labels = torch.cat(
             [t['labels'][g] for t, (_, g) in zip(targets, indices)])
 
-        num_gt = torch.tensor(
-            float(sum(len(t['boxes']) for t in targets)), device=device)
-        all_reduce(num_gt, op='mean')
+        num_gt = reduce_mean(
+            torch.tensor(
+                float(sum(len(t['boxes']) for t in targets)), device=device))
         norm = num_gt.clamp(min=1.0)
 
-        pred_boxes = preds['boxes'][batch_idx, query_idx]
-        loss_bbox = (pred_boxes - tgt_boxes).abs().sum() / norm
-        giou = aligned_generalized_box_iou(
-            box_cxcywh_to_xyxy(pred_boxes), box_cxcywh_to_xyxy(tgt_boxes))
-        loss_giou = (1 - giou).sum() / norm
+        loss_bbox, loss_giou = matched_box_losses(
+            preds['boxes'][batch_idx, query_idx],
+            tgt_boxes,
+            self.loss_bbox,
+            self.loss_giou,
+            avg_factor=norm,
+            box_format='cxcywh')
 
-        bce = F.binary_cross_entropy_with_logits(
+        bce = self.loss_cls(
             preds['cls_logits'][batch_idx, query_idx],
             tgt_labels,
             reduction='none')
@@ -394,16 +399,13 @@ class BMViTHead(BaseModule):
         actor_target = torch.zeros(
             actor_logits.shape[:2], dtype=torch.long, device=device)
         actor_target[batch_idx, query_idx] = 1
-        class_weight = actor_logits.new_tensor([self.no_actor_weight, 1.0])
-        loss_actor = F.cross_entropy(
-            actor_logits.flatten(0, 1),
-            actor_target.flatten(),
-            weight=class_weight)
+        loss_actor = self.loss_actor(
+            actor_logits.flatten(0, 1), actor_target.flatten())
         return dict(
-            loss_actor=self.loss_actor_weight * loss_actor,
-            loss_cls=self.loss_cls_weight * loss_cls,
-            loss_bbox=self.loss_bbox_weight * loss_bbox,
-            loss_giou=self.loss_giou_weight * loss_giou,
+            loss_actor=loss_actor,
+            loss_cls=loss_cls,
+            loss_bbox=loss_bbox,
+            loss_giou=loss_giou,
             num_gt=num_gt.detach())
 
     # ------------------------------------------------------------------

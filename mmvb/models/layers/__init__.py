@@ -10,6 +10,7 @@ from .deformable_attention import (AudioOffsetGenerator,
                                    DeformableAudioAttention, reference_points)
 from .dynamic_conv import DynamicConv
 from .input_adaptor import InputPerturbation, LearnableInputAdaptor
+from .mlp import MLP
 from .query_interaction import QueryInteraction
 from .satpm import (DynamicDifferenceExtractor, FineGrainedMotionEncoder,
                     SATPMBlock, central_difference, temporal_regroup,
@@ -20,7 +21,7 @@ __all__ = [
     'ADAPTER_TYPES', 'AdaptFormerAdapter', 'AudioOffsetGenerator', 'BiMamba',
     'CBAM', 'ChannelsFirstLayerNorm', 'DeformableAudioAttention',
     'DynamicConv', 'DynamicDifferenceExtractor', 'FineGrainedMotionEncoder',
-    'InputPerturbation', 'LearnableInputAdaptor', 'LoRAQKV',
+    'InputPerturbation', 'LearnableInputAdaptor', 'LoRAQKV', 'MLP',
     'QueryInteraction', 'SATPMBlock', 'SpatialInductiveAdapter',
     'TaskAwareAdapter', 'W3Attention', 'central_difference',
     'collect_attention_maps', 'record_attention_map', 'reference_points',

@@ -15,33 +15,28 @@ import torch
 from mmaction.registry import MODELS, TASK_UTILS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 from mmcv.cnn.bricks.transformer import FFN
-from mmengine.dist import all_reduce, get_world_size
 from mmengine.model import BaseModule
 from mmengine.structures import InstanceData
 from torch import Tensor, nn
 
-from mmvb.ops import (aligned_generalized_box_iou, box_cxcywh_to_xyxy,
-                      delta_xywh_decode, map_rois_to_levels, roi_align)
-from ..layers import DynamicConv, QueryInteraction
+from mmvb.ops import (box_cxcywh_to_xyxy, delta_xywh_decode,
+                      map_rois_to_levels, roi_align)
+from mmvb.utils import reduce_mean
+from ..layers import MLP, DynamicConv, QueryInteraction
+from ..losses import matched_box_losses
 from ..task_modules import HungarianMatcher, pad_targets
 
 
-def _mlp(channels: int, num_layers: int) -> nn.ModuleList:
-    """``num_layers`` x (Linear without bias, LayerNorm, ReLU)."""
-    layers = nn.ModuleList()
-    for _ in range(num_layers):
-        layers.extend([
-            nn.Linear(channels, channels, bias=False),
-            nn.LayerNorm(channels),
-            nn.ReLU(inplace=True)
-        ])
-    return layers
-
-
-def _run(layers: nn.ModuleList, x: Tensor) -> Tensor:
-    for layer in layers:
-        x = layer(x)
-    return x
+def _fcs(channels: int, num_layers: int) -> MLP:
+    """``num_layers`` x (Linear without bias, LayerNorm, ReLU): ``DIIHead``'s
+    ``cls_fcs`` / ``reg_fcs``."""
+    return MLP(
+        channels,
+        channels,
+        num_layers=num_layers,
+        act_cfg=dict(type='ReLU', inplace=True),
+        norm_cfg=dict(type='LN'),
+        hidden_bias=False)
 
 
 class InstBlinkStage(nn.Module):
@@ -121,13 +116,13 @@ class InstBlinkStage(nn.Module):
             act_cfg=dict(type='ReLU', inplace=True),
             ffn_drop=dropout)
         self.ffn_norm = nn.LayerNorm(embed_dims)
-        self.cls_fcs = _mlp(embed_dims, num_cls_fcs)
+        self.cls_fcs = _fcs(embed_dims, num_cls_fcs)
         self.fc_cls = nn.Linear(embed_dims, 1)
-        self.reg_fcs = _mlp(embed_dims, num_reg_fcs)
+        self.reg_fcs = _fcs(embed_dims, num_reg_fcs)
         self.fc_reg = nn.Linear(embed_dims, 4)
         self.blink_head_type = blink_head_type
         if blink_head_type == 'mlp':
-            self.blink_fcs = _mlp(embed_dims, 2)
+            self.blink_fcs = _fcs(embed_dims, 2)
         if blink_head_type is not None:
             self.fc_blink = nn.Linear(embed_dims, 1)
 
@@ -175,24 +170,16 @@ class InstBlinkStage(nn.Module):
             query +
             self.dynamic_conv_dropout(self.dynamic_conv(query, roi_feats)))
         query = self.ffn_norm(self.ffn(query))
-        cls_logits = self.fc_cls(_run(self.cls_fcs, query))
-        deltas = self.fc_reg(_run(self.reg_fcs, query))
+        cls_logits = self.fc_cls(self.cls_fcs(query))
+        deltas = self.fc_reg(self.reg_fcs(query))
         return (query.view(shape), cls_logits.view(shape[:-1] + (1, )),
                 deltas.view(shape[:-1] + (4, )))
 
     def blink(self, query: Tensor) -> Tensor:
         """Per-frame blink logits ``[..., 1]`` of queries ``[..., D]``."""
         if self.blink_head_type == 'mlp':
-            return self.fc_blink(_run(self.blink_fcs, query))
+            return self.fc_blink(self.blink_fcs(query))
         return self.fc_blink(query.relu())
-
-
-def _reduce_mean(value: Tensor) -> Tensor:
-    """Mean over processes (mmdet's ``reduce_mean``)."""
-    if get_world_size() > 1:
-        value = value.clone()
-        all_reduce(value, op='mean')
-    return value
 
 
 @MODELS.register_module()
@@ -258,8 +245,10 @@ class InstBlinkHead(BaseModule):
         stage_loss_weights (Sequence[float], optional): One weight per
             stage. Defaults to 1 for all.
         loss_cls (dict): Existence loss. Defaults to focal, weight 2.
-        loss_bbox_weight (float): L1 weight. Defaults to 5.
-        loss_iou_weight (float): GIoU weight. Defaults to 2.
+        loss_bbox (dict): L1 loss on image-normalised ``xyxy`` boxes.
+            Defaults to ``dict(type='L1Loss', loss_weight=5.0)``.
+        loss_iou (dict): GIoU loss on pixel boxes. Defaults to
+            ``dict(type='GIoULoss', eps=1e-6, loss_weight=2.0)``.
         loss_blink (dict): Blink loss. Defaults to focal, weight 5.
         matcher (dict): :class:`~mmvb.models.HungarianMatcher` config.
         max_per_clip (int): Queries returned per clip. Defaults to 10.
@@ -293,8 +282,9 @@ class InstBlinkHead(BaseModule):
                      alpha=0.25,
                      gamma=2.0,
                      loss_weight=2.0),
-                 loss_bbox_weight: float = 5.0,
-                 loss_iou_weight: float = 2.0,
+                 loss_bbox: ConfigType = dict(type='L1Loss', loss_weight=5.0),
+                 loss_iou: ConfigType = dict(
+                     type='GIoULoss', eps=1e-6, loss_weight=2.0),
                  loss_blink: ConfigType = dict(
                      type='BinaryFocalLoss',
                      alpha=0.25,
@@ -334,8 +324,8 @@ class InstBlinkHead(BaseModule):
         ])
         self.loss_cls = MODELS.build(loss_cls)
         self.loss_blink = MODELS.build(loss_blink)
-        self.loss_bbox_weight = loss_bbox_weight
-        self.loss_iou_weight = loss_iou_weight
+        self.loss_bbox = MODELS.build(loss_bbox)
+        self.loss_iou = MODELS.build(loss_iou)
         self.matcher: HungarianMatcher = TASK_UTILS.build(matcher)
 
     @property
@@ -486,17 +476,19 @@ class InstBlinkHead(BaseModule):
             assign = HungarianMatcher.to_assignment(indices, self.num_queries)
             pos, tgt_boxes, tgt_blinks = self._per_frame_targets(
                 assign, targets)
-            num_pos = _reduce_mean(pos.sum().float()).clamp(min=1.0)
+            num_pos = reduce_mean(pos.sum().float()).clamp(min=1.0)
             weight = self.stage_loss_weights[i]
             losses[f's{i}.loss_cls'] = weight * self.loss_cls(
                 cls_logits, pos, avg_factor=num_pos)
-            wh = whwh.expand_as(boxes)[pos]
-            pred_pos, tgt_pos = boxes[pos], tgt_boxes[pos]
-            losses[f's{i}.loss_bbox'] = weight * self.loss_bbox_weight * (
-                (pred_pos - tgt_pos) / wh).abs().sum() / num_pos
-            giou = aligned_generalized_box_iou(pred_pos, tgt_pos, eps=1e-6)
-            losses[f's{i}.loss_iou'] = weight * self.loss_iou_weight * (
-                1 - giou).sum() / num_pos
+            loss_bbox, loss_iou = matched_box_losses(
+                boxes[pos],
+                tgt_boxes[pos],
+                self.loss_bbox,
+                self.loss_iou,
+                avg_factor=num_pos,
+                l1_scale=whwh.expand_as(boxes)[pos])
+            losses[f's{i}.loss_bbox'] = weight * loss_bbox
+            losses[f's{i}.loss_iou'] = weight * loss_iou
             if self.with_blink:
                 blink_logits = stage.blink(out['query']).transpose(1, 2)
                 losses[f's{i}.loss_blink'] = weight * self.loss_blink(

@@ -158,7 +158,10 @@ def test_targets_drop_degenerate_boxes_and_normalise():
 
 
 def test_loss_by_matching_matches_eq4():
-    head = _head(no_actor_weight=0.5, cls_reduction='sum')
+    head = _head(
+        loss_actor=dict(
+            type='CrossEntropyLoss', loss_weight=2.0, class_weight=[0.5, 1.0]),
+        cls_reduction='sum')
     torch.manual_seed(0)
     preds = dict(
         boxes=torch.rand(2, 5, 4) * 0.4 + 0.2,
@@ -239,8 +242,8 @@ def test_num_gt_is_averaged_over_ranks():
         assert op == 'mean'
         tensor.add_(3.0).div_(2)  # the other rank has 3 boxes
 
-    with mock.patch('mmvb.models.dense_heads.bmvit_head.all_reduce',
-                    fake_all_reduce):
+    with mock.patch('mmvb.utils.dist_utils.all_reduce', fake_all_reduce), \
+            mock.patch('mmvb.utils.dist_utils.get_world_size', lambda: 2):
         multi = head.loss_by_matching(preds, targets, indices)
     assert multi['num_gt'].item() == 2.0
     torch.testing.assert_close(multi['loss_bbox'], single['loss_bbox'] / 2)
