@@ -2,7 +2,7 @@
 """Registered model parts (into ``mmaction.registry.MODELS``)."""
 from .backbones import (AttentionBasicBlock, AttentionBottleneck,
                         AudioSpectrogramTransformer, BCVEncoder, BMViTBackbone,
-                        DeformableAudioTransformer, DeformableBlock,
+                        DeformableAudioTransformer, DeformableBlock, Hiera,
                         ResNetTSMW3)
 from .data_preprocessors import (FrameFeatureDataPreprocessor,
                                  PaddedActionDataPreprocessor)
@@ -37,12 +37,13 @@ __all__ = [
     'DeformableBlock', 'DualScopeHead', 'DualScopeRecognizer', 'DynamicConv',
     'DynamicDifferenceExtractor', 'FPNNeck', 'FeatureMimicLoss',
     'FineGrainedMotionEncoder', 'FocalMatchCost',
-    'FrameFeatureDataPreprocessor', 'GIoUMatchCost', 'HungarianMatcher',
-    'IRDDHead', 'InputPerturbation', 'InstBlink', 'InstBlinkHead',
-    'InstBlinkStage', 'LearnableInputAdaptor', 'LoRAQKV', 'MFRRecognizer2D',
-    'MultiLabelMatchCost', 'PaddedActionDataPreprocessor', 'QueryInteraction',
-    'ResNetTSMW3', 'SATPMBlock', 'SBCDPretrainer', 'SpatialInductiveAdapter',
-    'TaskAwareAdapter', 'VerbNounHead', 'W3Attention', 'blink_intervals',
-    'collect_attention_maps', 'convert_official_instblink', 'owlvit_box_bias',
-    'pad_targets', 'record_attention_map', 'sigmoid_focal_loss', 'temporal_nms'
+    'FrameFeatureDataPreprocessor', 'GIoUMatchCost', 'Hiera',
+    'HungarianMatcher', 'IRDDHead', 'InputPerturbation', 'InstBlink',
+    'InstBlinkHead', 'InstBlinkStage', 'LearnableInputAdaptor', 'LoRAQKV',
+    'MFRRecognizer2D', 'MultiLabelMatchCost', 'PaddedActionDataPreprocessor',
+    'QueryInteraction', 'ResNetTSMW3', 'SATPMBlock', 'SBCDPretrainer',
+    'SpatialInductiveAdapter', 'TaskAwareAdapter', 'VerbNounHead',
+    'W3Attention', 'blink_intervals', 'collect_attention_maps',
+    'convert_official_instblink', 'owlvit_box_bias', 'pad_targets',
+    'record_attention_map', 'sigmoid_focal_loss', 'temporal_nms'
 ]
