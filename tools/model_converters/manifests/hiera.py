@@ -46,6 +46,11 @@ DIR``)::
 
     PYTHONPATH=$PWD:DIR python tools/model_converters/manifests/hiera.py \
         --parity-large
+
+(``--src DIR`` takes the checkout instead of the installed package.) On
+the shared 2-core CPU the Hiera-L comparison printed a max abs diff of 0
+for both settings (outputs ``[1, 1152, 8, 7, 7]`` and ``[1, 1152, 8, 14,
+14]``); the manifests are reproduced byte for byte.
 """
 import argparse
 import importlib.abc
