@@ -19,7 +19,7 @@ DATASET_CLASSES = dict(ava22=81, ucf101=25, jhmdb=22, synthetic=6)
 
 
 def test_configs_found():
-    assert len(CONFIGS) == 14
+    assert len(CONFIGS) == 15
 
 
 @pytest.mark.parametrize('rel', CONFIGS)

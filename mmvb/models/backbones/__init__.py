@@ -4,12 +4,13 @@ from .ast import AudioSpectrogramTransformer
 from .bcve import BCVEncoder, BCVEncoderLayer, count_parameters
 from .bmvit_backbone import BMViTBackbone
 from .datar import DeformableAudioTransformer, DeformableBlock
+from .hiera import Hiera
 from .resnet_tsm_w3 import (AttentionBasicBlock, AttentionBottleneck,
                             ResNetTSMW3)
 
 __all__ = [
     'AttentionBasicBlock', 'AttentionBottleneck',
     'AudioSpectrogramTransformer', 'BCVEncoder', 'BCVEncoderLayer',
-    'BMViTBackbone', 'DeformableAudioTransformer', 'DeformableBlock',
+    'BMViTBackbone', 'DeformableAudioTransformer', 'DeformableBlock', 'Hiera',
     'ResNetTSMW3', 'count_parameters'
 ]
