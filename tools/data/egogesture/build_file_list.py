@@ -15,7 +15,11 @@ case-insensitively) and writes one line per gesture segment::
 
 for ``RawframeDataset(with_offset=True, filename_tmpl='{:06}.jpg')``.
 Subjects are split as in the dataset paper (30 train, 10 val, 10 test).
-Segments whose frames are missing are skipped (and counted).
+A label row that is not three integers with a class in 1..83 and
+``1 <= start <= end`` stops the conversion with an error naming the file,
+line and column (all-blank rows, such as ``" ,,"`` in the release's
+``subject03/Scene2/Group6.csv``, are skipped). Segments whose frames are
+missing are skipped (and counted).
 
 Example::
 
@@ -24,7 +28,6 @@ Example::
         data/egogesture
 """
 import argparse
-import csv
 import os
 import os.path as osp
 import re
@@ -32,6 +35,7 @@ import re
 from tqdm import tqdm
 
 from mmvb.datasets import count_frames, write_list
+from mmvb.datasets.annotation_io import read_csv_table
 
 SPLIT_SUBJECTS = dict(
     train=(3, 4, 5, 6, 8, 10, 15, 16, 17, 20, 21, 22, 23, 25, 26, 27, 30, 32,
@@ -40,6 +44,7 @@ SPLIT_SUBJECTS = dict(
     test=(2, 9, 11, 14, 18, 19, 28, 31, 41, 47))
 _CSV = re.compile(r'^group(\d+)\.csv$', re.IGNORECASE)
 _SUBJECT = re.compile(r'^subject(\d+)$', re.IGNORECASE)
+NUM_CLASSES = 83
 
 
 def parse_args():
@@ -79,6 +84,17 @@ def label_files(labels_dir):
                            osp.join(scene_dir, name))
 
 
+def read_label_file(path):
+    """``[(class 1..83, first frame, last frame)]`` of a ``GroupN.csv``
+    (1-based, inclusive frame numbers)."""
+    segments = []
+    for row in read_csv_table(path, ('class', 'start', 'end'), header=False):
+        label = row.integer('class', 1, NUM_CLASSES)
+        start = row.integer('start', low=1)
+        segments.append((label, start, row.integer('end', low=start)))
+    return segments
+
+
 def convert(images_dir, labels_dir, out_dir, progress=True):
     """Write the lists; returns ``{split: (written, skipped)}``."""
     split_of = {
@@ -100,11 +116,8 @@ def convert(images_dir, labels_dir, out_dir, progress=True):
             if scene_dir is not None:
                 rel = osp.join(subject_dir, scene_dir, 'Color', f'rgb{group}')
         num_frames = count_frames(osp.join(images_dir, rel)) if rel else 0
-        with open(path) as f:
-            rows = [r for r in csv.reader(f) if len(r) >= 3 and r[0].strip()]
-        for label, start, end in ((int(float(r[0])), int(float(r[1])),
-                                   int(float(r[2]))) for r in rows):
-            if rel is None or end > num_frames or start < 1 or end < start:
+        for label, start, end in read_label_file(path):
+            if rel is None or end > num_frames:
                 skipped[split] += 1
                 continue
             lines[split].append(
