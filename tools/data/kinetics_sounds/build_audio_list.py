@@ -14,6 +14,11 @@ Input (the official K400 layout)::
         label,youtube_id,time_start,time_end,split[,is_cc]
     VIDEO_DIR/**/{youtube_id}_{time_start:06d}_{time_end:06d}.mp4
 
+The annotation files may also carry the names of the other K400 releases
+(``val.csv``, ActivityNet's crawler ``kinetics-400_{train,val}.csv``); a
+file with other columns, or a row with a non-integer time, stops the
+conversion with an error naming the file, line and column.
+
 Output (``mmaction``'s ``AudioDataset`` format,
 ``path num_samples label``)::
 
@@ -32,14 +37,40 @@ Example::
         data/kinetics_sounds --extract --workers 8
 """
 import argparse
-import csv
 import os
 import os.path as osp
 import sys
 
 from mmvb.datasets import build_clip_list, index_files
+from mmvb.datasets.annotation_io import read_csv_table
 
-SPLITS = (('train', 'train.csv'), ('val', 'validate.csv'))
+# file names of the K400 releases (DeepMind's 2017 archive, the CVDF
+# mirror, ActivityNet's crawler)
+SPLITS = (('train', ('train.csv', 'kinetics-400_train.csv',
+                     'kinetics_train.csv')),
+          ('val', ('validate.csv', 'val.csv', 'kinetics-400_val.csv',
+                   'kinetics_val.csv')))
+COLUMNS = ('label', 'youtube_id', 'time_start', 'time_end', 'split')
+
+
+def find_annotation(ann_dir: str, names) -> str:
+    """The first of ``names`` that exists in ``ann_dir``."""
+    for name in names:
+        if osp.isfile(osp.join(ann_dir, name)):
+            return osp.join(ann_dir, name)
+    raise FileNotFoundError(f'none of {list(names)} in {ann_dir}')
+
+
+def read_annotations(path: str) -> list:
+    """``[(label, clip stem)]`` of a K400 CSV; the stem is
+    ``<youtube_id>_<time_start:06d>_<time_end:06d>``."""
+    rows = []
+    for row in read_csv_table(path, COLUMNS, optional_tail=('is_cc', )):
+        start = row.integer('time_start', low=0)
+        end = row.integer('time_end', low=start)
+        rows.append((row.text_of('label'),
+                     f"{row.text_of('youtube_id')}_{start:06d}_{end:06d}"))
+    return rows
 
 
 def read_classes(path: str) -> list:
@@ -72,16 +103,13 @@ def main(argv=None) -> dict:
     os.makedirs(args.out_dir, exist_ok=True)
     summary = {}
     seen_labels = set()
-    for split, csv_name in SPLITS:
+    for split, names in SPLITS:
         rows = []
-        with open(osp.join(args.ann_dir, csv_name), newline='') as f:
-            for row in csv.DictReader(f):
-                seen_labels.add(row['label'])
-                if row['label'] not in label_of:
-                    continue
-                stem = (f"{row['youtube_id']}_{int(row['time_start']):06d}_"
-                        f"{int(row['time_end']):06d}")
-                rows.append((stem, label_of[row['label']]))
+        for label, stem in read_annotations(
+                find_annotation(args.ann_dir, names)):
+            seen_labels.add(label)
+            if label in label_of:  # the other K400 classes are not used
+                rows.append((stem, label_of[label]))
         lines, summary[split] = build_clip_list(rows, args.video_dir,
                                                 args.out_dir, split,
                                                 args.extract, args.sample_rate,
