@@ -19,17 +19,40 @@ protocol is AIDE's fixed 65/15/20 random split (not subject-disjoint; AIDE
 has no driver ids), one fold split by sample id.
 """
 import argparse
-import csv
 import json
 import os.path as osp
 
 from tqdm import tqdm
 
 from mmvb.datasets import dump_driver_annotations, list_images
+from mmvb.datasets.annotation_io import AnnotationError, read_csv_table
 
 CLASSES = ('Smoking', 'Making Phone', 'Looking Around', 'Dozing Off',
            'Normal Driving', 'Talking', 'Body Movement')
 SPLITS = dict(train='training.csv', val='validation.csv', test='testing.csv')
+
+
+def read_split(path: str) -> list:
+    """``[(sample folder, annotation JSON)]`` of a split CSV (header
+    ``0,1``: the columns are numbered)."""
+    return [(row.text_of('0').rstrip('/'), row.text_of('1'))
+            for row in read_csv_table(path, ('0', '1'))]
+
+
+def behaviour_label(path: str) -> int:
+    """Index in :data:`CLASSES` of a sample's ``driver_behavior_label``."""
+    with open(path) as f:
+        ann = json.load(f)
+    key = 'driver_behavior_label'
+    if key not in ann:
+        raise AnnotationError(
+            path, f'missing (keys: {sorted(ann)[:8]})', key=key)
+    if ann[key] not in CLASSES:
+        raise AnnotationError(
+            path,
+            f'unknown behaviour {ann[key]!r} (known: {list(CLASSES)})',
+            key=key)
+    return CLASSES.index(ann[key])
 
 
 def convert(root: str,
@@ -40,15 +63,12 @@ def convert(root: str,
     csv_dir = csv_dir or root
     data_list, folds = [], [dict()]
     for split, name in SPLITS.items():
-        with open(osp.join(csv_dir, name)) as f:
-            rows = [r for r in csv.reader(f) if r][1:]  # header "0,1"
+        rows = read_split(osp.join(csv_dir, name))
         ids = []
         for sample_dir, ann_path in tqdm(
                 rows, desc=f'aide {split}', disable=not progress):
-            sample_dir = sample_dir.strip().rstrip('/')
             sample = osp.basename(sample_dir)
-            with open(osp.join(root, ann_path.strip())) as f:
-                ann = json.load(f)
+            label = behaviour_label(osp.join(root, ann_path))
             frame_dir = osp.join(sample_dir, f'{view}frames')
             frames = list_images(osp.join(root, frame_dir))
             if not frames:
@@ -59,7 +79,7 @@ def convert(root: str,
                 dict(
                     id=sample_id,
                     subject=sample,
-                    label=CLASSES.index(ann['driver_behavior_label']),
+                    label=label,
                     source='frames',
                     path=frame_dir,
                     frames=frames))

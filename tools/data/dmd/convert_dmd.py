@@ -19,10 +19,16 @@ files): ``type`` such as ``driver_actions/texting_right`` with
 the three cameras). The body camera's frame is the annotation frame minus
 the body-to-face ``frame_shift`` of ``streams``, relative to the stream that
 starts first (the DMD exploration tool's rule). DriveCLIP's ``yawning``
-comes from the drowsiness annotation (any action type containing
-``yawning``). Every interval becomes one clip, cut into windows of
-``--clip-seconds`` (the last, shorter one is kept if at least 1 s long),
-sampled at ``--fps``.
+comes from the drowsiness annotation (``yawning/Yawning with hand`` and
+``yawning/Yawning without hand``). Action types are ``<level>/<label>`` as
+the DMD annotation tool writes them; a ``driver_actions`` or ``yawning``
+label outside the tool's vocabulary (``annotation-tool/config_distraction
+.json`` / ``config_drowsiness.json`` of Vicomtech/DMD-Driver-Monitoring-
+Dataset) stops the conversion with an error naming the file and the action,
+so that a renamed class is not dropped silently; the other levels (gaze,
+hands, talking, ...) are not used. Every interval becomes one clip, cut
+into windows of ``--clip-seconds`` (the last, shorter one is kept if at
+least 1 s long), sampled at ``--fps``.
 """
 import argparse
 import json
@@ -33,12 +39,21 @@ import re
 from tqdm import tqdm
 
 from mmvb.datasets import dump_driver_annotations, video_info, window_clips
+from mmvb.datasets.annotation_io import AnnotationError
 
 DRIVECLIP_CLASSES = ('drinking', 'hair_and_makeup', 'phonecall_right', 'radio',
                      'reach_backseat', 'reach_side', 'safe_drive',
                      'talking_to_passenger', 'texting_right', 'yawning')
 FOLDS_FILE = osp.join(
     osp.dirname(osp.abspath(__file__)), 'driveclip_folds.json')
+# The labels of the annotation tool's driver_actions (distraction, level 6)
+# and yawning (drowsiness, level 3) levels, without its "NAN" placeholder.
+DRIVER_ACTIONS = ('safe_drive', 'texting_right', 'phonecall_right',
+                  'texting_left', 'phonecall_left', 'radio', 'drinking',
+                  'reach_side', 'hair_and_makeup', 'talking_to_passenger',
+                  'reach_backseat', 'change_gear', 'standstill_or_waiting',
+                  'unclassified')
+YAWNING = ('Yawning with hand', 'Yawning without hand')
 
 
 def _root_node(ann: dict) -> dict:
@@ -64,17 +79,50 @@ def action_intervals(ann_file: str, classes) -> list:
     """The wanted actions as ``(class name, frame_start, frame_end)`` and
     the body-camera frame offset."""
     with open(ann_file) as f:
-        node = _root_node(json.load(f))
+        raw = json.load(f)
+    try:
+        node = _root_node(raw)
+    except ValueError:
+        raise AnnotationError(
+            ann_file, 'not an OpenLABEL/VCD annotation (no "openlabel" or '
+            f'"vcd" key; keys {sorted(raw)[:5]})') from None
     out = []
-    for action in node.get('actions', {}).values():
+    for uid, action in node.get('actions', {}).items():
         kind = action.get('type', action.get('name', ''))
-        name = kind.split('/')[-1].strip().lower().replace(' ', '_')
-        if 'yawning' in kind.lower():
+        level, _, label = kind.partition('/')
+        where = f'actions.{uid}.type'
+        if level == 'driver_actions':
+            if label not in DRIVER_ACTIONS:
+                raise AnnotationError(
+                    ann_file, f'unknown driver action {label!r} (the '
+                    f'annotation tool writes {DRIVER_ACTIONS})',
+                    key=where)
+            name = label
+        elif level == 'yawning':
+            if label not in YAWNING:
+                raise AnnotationError(
+                    ann_file, f'unknown yawning label {label!r} (the '
+                    f'annotation tool writes {YAWNING})',
+                    key=where)
             name = 'yawning'
+        else:
+            continue  # gaze, hands, talking, ... levels
         if name not in classes:
-            continue
-        for iv in action.get('frame_intervals', []):
-            out.append((name, int(iv['frame_start']), int(iv['frame_end'])))
+            continue  # not one of DriveCLIP's classes
+        for k, iv in enumerate(action.get('frame_intervals', [])):
+            try:
+                start, end = int(iv['frame_start']), int(iv['frame_end'])
+            except (KeyError, TypeError, ValueError):
+                raise AnnotationError(
+                    ann_file,
+                    f'not a frame interval: {iv!r}',
+                    key=f'actions.{uid}.frame_intervals[{k}]') from None
+            if end < start:
+                raise AnnotationError(
+                    ann_file,
+                    f'frame_end {end} < frame_start {start}',
+                    key=f'actions.{uid}.frame_intervals[{k}]')
+            out.append((name, start, end))
     return out, body_offset(node.get('streams', {}))
 
 

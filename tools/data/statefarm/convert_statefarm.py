@@ -13,24 +13,27 @@ Example::
         data/statefarm/annotations.json
 
 Only the labelled training images are used (the Kaggle test set has no
-labels). Folds: DriveCLIP's driver-out protocol, 7 folds holding out 3
+labels). The list must have the published columns and classes ``c0`` to
+``c9``; a listed image that is missing stops the conversion with an error
+naming the line. Folds: DriveCLIP's driver-out protocol, 7 folds holding out 3
 drivers each; fold 0 holds out p052, p056 and p061 (the drivers DriveCLIP's
 split script names), folds 1-6 the next 18 drivers in sorted order (DriveCLIP
 does not publish them). Validation = the held-out drivers.
 """
 import argparse
-import csv
 import json
 import os.path as osp
 
 from tqdm import tqdm
 
 from mmvb.datasets import dump_driver_annotations, make_subject_folds
+from mmvb.datasets.annotation_io import read_csv_table
 
 CLASSES = ('safe_driving', 'texting_right', 'phone_right', 'texting_left',
            'phone_left', 'operating_radio', 'drinking', 'reaching_behind',
            'hair_and_makeup', 'talking_to_passenger')
 FIRST_FOLD = ('p052', 'p056', 'p061')
+FOLDERS = {f'c{i}': i for i in range(len(CLASSES))}
 
 
 def convert(root: str,
@@ -38,19 +41,23 @@ def convert(root: str,
             num_folds: int = 7,
             held_out: int = 3,
             progress: bool = True) -> dict:
-    with open(osp.join(root, 'driver_imgs_list.csv')) as f:
-        rows = list(csv.DictReader(f))
+    rows = read_csv_table(
+        osp.join(root, 'driver_imgs_list.csv'),
+        ('subject', 'classname', 'img'))
     data_list = []
     for row in tqdm(rows, desc='statefarm', disable=not progress):
-        cls = row['classname'].strip()
-        rel = osp.join('imgs', 'train', cls, row['img'].strip())
+        label = row.lookup('classname', FOLDERS, 'class folder')
+        img = row.text_of('img')
+        rel = osp.join('imgs', 'train', row.text_of('classname'), img)
         if not osp.isfile(osp.join(root, rel)):
-            raise FileNotFoundError(f'{rel} is listed but missing in {root}')
+            raise FileNotFoundError(
+                f'{rel} is listed on line {row.line} of {row.path} but '
+                f'missing in {root}')
         data_list.append(
             dict(
-                id='statefarm_' + osp.splitext(row['img'].strip())[0],
-                subject=row['subject'].strip(),
-                label=int(cls.lstrip('c')),
+                id='statefarm_' + osp.splitext(img)[0],
+                subject=row.text_of('subject'),
+                label=label,
                 source='image',
                 path=rel))
     folds = make_subject_folds([d['subject'] for d in data_list],

@@ -7,8 +7,11 @@ folder per driver)::
 
     ROOT/user_id_19332/Dashboard_user_id_19332_NoAudio_5.MP4  # + Rear_view_*,
     ROOT/user_id_19332/user_id_19332.csv                     #   Right_side_*
-        # Filename,Camera View,Activity Type,Start Time,End Time,Label,
-        # Appearance Block   (Filename only on a video's first row)
+        # [User ID,]Filename,Camera View,Activity Type,Start Time,End Time,
+        # Label/Class ID,Appearance Block
+        # (Filename only on a video's first row; labels "7", "Class 7" or
+        # "NA" for the gaps between activities; the label column is also
+        # called "Label" or "Label (Primary)" in some copies)
 
 Example::
 
@@ -22,7 +25,10 @@ camera, user id and recording number, so name variants such as
 with an appearance block (hat, sunglasses) are skipped unless
 ``--keep-appearance``. Classes: DriveCLIP's 8 (default) or all 18. Folds:
 DriveCLIP's 7 driver-out folds (10 train / 2 val / 2 test drivers,
-``driveclip_folds.json``).
+``driveclip_folds.json``). A CSV without the filename, time or label
+columns, a time that is not ``H:MM:SS``, a label that is not a class id, a
+row before any file name or a segment outside its video stops the
+conversion with an error naming the file, line and column.
 """
 import argparse
 import csv
@@ -34,6 +40,7 @@ import re
 from tqdm import tqdm
 
 from mmvb.datasets import dump_driver_annotations, video_info
+from mmvb.datasets.annotation_io import AnnotationError
 
 ALL_CLASSES = ('normal_driving', 'drinking', 'phone_call_right',
                'phone_call_left', 'eating', 'text_right', 'text_left',
@@ -63,9 +70,82 @@ def parse_name(name: str):
     return camera, match.group(2), match.group(3)
 
 
+LABEL_COLUMNS = ('label/class id', 'label (primary)', 'label')
+_TIME = re.compile(r'^(\d+):([0-5]\d):([0-5]\d(?:\.\d+)?)$')
+_LABEL = re.compile(r'^(?:class\s*)?(\d+)$', re.IGNORECASE)
+
+
 def _seconds(text: str) -> float:
-    h, m, s = (float(v) for v in text.strip().split(':'))
-    return h * 3600 + m * 60 + s
+    match = _TIME.match(text.strip())
+    if match is None:
+        raise ValueError(f'{text!r} is not H:MM:SS')
+    h, m, s = match.groups()
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def read_label_csv(path: str) -> list:
+    """Rows of a user's label CSV as dicts with ``line``, ``video``
+    (:func:`parse_name` of the last file name), ``label`` (``None`` for
+    ``NA``), ``start`` / ``end`` in seconds and ``block``."""
+    with open(path, newline='', encoding='utf-8-sig') as f:
+        lines = f.read().splitlines()
+    rows = list(csv.reader(lines))
+    if not rows:
+        raise AnnotationError(path, 'empty file')
+    header = [h.strip().lower() for h in rows[0]]
+    label_col = next((c for c in LABEL_COLUMNS if c in header), None)
+    for name in ('filename', 'start time', 'end time', label_col):
+        if name not in header:
+            raise AnnotationError(
+                path, f'no {name or "label"!r} column (header {rows[0]}, '
+                f'label column one of {LABEL_COLUMNS})',
+                line=1)
+    out, video = [], None
+    for lineno, cells in enumerate(rows[1:], 2):
+        if not any(c.strip() for c in cells):
+            continue
+        cells = dict(zip(header, [c.strip() for c in cells]))
+
+        def fail(column, msg):
+            return AnnotationError(
+                path, msg, line=lineno, column=column, row=lines[lineno - 1])
+
+        if cells.get('filename'):
+            video = parse_name(cells['filename'])
+            if video is None:
+                raise fail(
+                    'filename', f'{cells["filename"]!r} is not '
+                    '<Camera>_user_id_<id>_<n>')
+        if video is None:
+            raise fail('filename', 'no file name on this or an earlier row')
+        times = []
+        for column in ('start time', 'end time'):
+            try:
+                times.append(_seconds(cells.get(column, '')))
+            except ValueError as err:
+                raise fail(column, str(err)) from None
+        if times[1] < times[0]:
+            raise fail('end time', 'the segment ends before it starts')
+        value = cells.get(label_col, '')
+        if value.upper() in ('NA', 'N/A', ''):
+            label = None
+        else:
+            match = _LABEL.match(value)
+            if match is None or int(match.group(1)) >= len(ALL_CLASSES):
+                raise fail(
+                    label_col, f'{value!r} is not a class id 0..'
+                    f'{len(ALL_CLASSES) - 1} (or NA)')
+            label = int(match.group(1))
+        out.append(
+            dict(
+                line=lineno,
+                video=video,
+                label=label,
+                start=times[0],
+                end=times[1],
+                block=cells.get('appearance block', 'None').lower(),
+                text=lines[lineno - 1]))
+    return out
 
 
 def convert(root: str,
@@ -95,43 +175,37 @@ def convert(root: str,
                 csvs.append(path)
     data_list, infos = [], {}
     for csv_path in tqdm(sorted(csvs), desc='syndd1', disable=not progress):
-        with open(osp.join(root, csv_path), newline='') as f:
-            rows = list(csv.DictReader(f))
-        current = None
-        for k, row in enumerate(rows):
-            row = {
-                key.strip().lower(): (v or '').strip()
-                for key, v in row.items() if key
-            }
-            name = row.get('filename') or row.get('file name')
-            if name:
-                current = parse_name(name)
-            label = row.get('label', '')
-            if current is None or current[0] != camera or \
-                    not label.isdigit() or \
-                    int(label) not in label_map:
-                continue
-            block = row.get('appearance block', 'None').lower()
-            if block not in ('none', 'no', '') and not keep_appearance:
+        full = osp.join(root, csv_path)
+        for row in read_label_csv(full):
+            current, label = row['video'], row['label']
+            if current[0] != camera or label not in label_map:
+                continue  # other views, NA gaps, classes not used
+            if row['block'] not in ('none', 'no', '') and \
+                    not keep_appearance:
                 continue
             if current not in videos:
                 raise FileNotFoundError(f'no video for {current} '
-                                        f'({csv_path}, row {k + 2})')
+                                        f'({full}, line {row["line"]})')
             video = videos[current]
             if video not in infos:
                 infos[video] = video_info(osp.join(root, video))
             num, video_fps = infos[video]
             stride = max(1, round(video_fps / fps))
-            start = round(_seconds(row['start time']) * video_fps)
-            end = min(round(_seconds(row['end time']) * video_fps), num - 1)
+            start = round(row['start'] * video_fps)
+            end = min(round(row['end'] * video_fps), num - 1)
             if end < start:
-                continue
+                raise AnnotationError(
+                    full, f'the segment starts at frame {start}, after the '
+                    f'end of {video} ({num} frames at {video_fps:g} fps)',
+                    line=row['line'],
+                    column='start time',
+                    row=row['text'])
             data_list.append(
                 dict(
                     id=f'syndd1_{current[1]}_{current[0]}_{current[2]}_'
-                    f'{k:03d}',
+                    f'{row["line"] - 2:03d}',
                     subject=current[1],
-                    label=label_map[int(label)],
+                    label=label_map[label],
                     source='video',
                     path=video,
                     start_frame=start,
