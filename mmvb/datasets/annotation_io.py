@@ -187,10 +187,10 @@ def _check_header(path: str, found: List[str], columns: List[str],
         if i < len(found) and found[i] == name:
             continue
         if name in found:
-            msg = (f'column {name!r} is column {found.index(name) + 1}, '
-                   f'expected column {i + 1}: the columns are reordered')
+            msg = (f'found as column {found.index(name) + 1}, expected as '
+                   f'column {i + 1}: the columns are reordered')
         else:
-            msg = f'column {name!r} is missing'
+            msg = 'missing'
         raise AnnotationError(
             path,
             f'{msg} (header {found}, expected {columns + tail})',

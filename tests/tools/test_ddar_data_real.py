@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from mmvb.datasets.annotation_io import AnnotationError
+from mmvb.datasets.releases import driver
 from mmvb.datasets.synthetic import write_video
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -105,7 +106,7 @@ def test_aide_bad_files(aide, tmp_path):
     assert "unknown behaviour 'Texting'" in str(err.value)
     path = str(aide / 'validation.csv')
     _edit(path, '0,1\n', '1,0\n')
-    with pytest.raises(AnnotationError, match="column '0' is column 2"):
+    with pytest.raises(AnnotationError, match="column '0': found as column 2"):
         conv.read_split(path)
 
 
@@ -260,12 +261,12 @@ def test_dmd_vocabulary_is_the_annotation_tools():
     drowsiness = _load(osp.join(DATA, 'dmd', 'config_drowsiness.json'))
     assert distraction['level_names']['6'] == 'driver_actions'
     assert drowsiness['level_names']['3'] == 'yawning'
-    assert conv.DRIVER_ACTIONS == tuple(v for k, v in distraction['6'].items()
-                                        if v != 'NAN')
-    assert conv.YAWNING == tuple(v for v in drowsiness['3'].values()
-                                 if v not in ('--', 'NAN'))
+    assert driver.DMD_DRIVER_ACTIONS == tuple(
+        v for k, v in distraction['6'].items() if v != 'NAN')
+    assert driver.DMD_YAWNING == tuple(v for v in drowsiness['3'].values()
+                                       if v not in ('--', 'NAN'))
     assert set(conv.DRIVECLIP_CLASSES) - {'yawning'} <= set(
-        conv.DRIVER_ACTIONS)
+        driver.DMD_DRIVER_ACTIONS)
 
 
 def _openlabel(path, actions):
@@ -287,8 +288,8 @@ def _openlabel(path, actions):
 def test_dmd_every_tool_label(tmp_path):
     conv = _converter('dmd')
     distraction = _load(osp.join(DATA, 'dmd', 'config_distraction.json'))
-    types = [f'driver_actions/{v}' for v in conv.DRIVER_ACTIONS]
-    types += [f'yawning/{v}' for v in conv.YAWNING]
+    types = [f'driver_actions/{v}' for v in driver.DMD_DRIVER_ACTIONS]
+    types += [f'yawning/{v}' for v in driver.DMD_YAWNING]
     # the other levels of the tool's vocabulary are ignored
     types += [
         f'{distraction["level_names"][lvl]}/{v}' for lvl in '1234'

@@ -14,6 +14,7 @@ import pytest
 from mmengine.config import Config
 
 from mmvb.datasets.annotation_io import AnnotationError
+from mmvb.datasets.releases.recognition import EGOGESTURE_NUM_CLASSES
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DATA = osp.join(REPO, 'tests', 'data')
@@ -264,7 +265,7 @@ def test_egogesture_release_excerpt(egogesture, tmp_path):
     assert _lines(tmp_path / 'o' /
                   'egogesture_test_list_rawframes.txt') == expected
     classes = _lines(osp.join(DATA, 'egogesture', 'classIndAll.txt'))
-    assert len(classes) == tool.NUM_CLASSES + 1  # + "None" (84)
+    assert len(classes) == EGOGESTURE_NUM_CLASSES + 1  # + "None" (84)
 
 
 @pytest.mark.parametrize('old, new, column, words', [

@@ -25,34 +25,11 @@ import os.path as osp
 from tqdm import tqdm
 
 from mmvb.datasets import dump_driver_annotations, list_images
-from mmvb.datasets.annotation_io import AnnotationError, read_csv_table
-
-CLASSES = ('Smoking', 'Making Phone', 'Looking Around', 'Dozing Off',
-           'Normal Driving', 'Talking', 'Body Movement')
-SPLITS = dict(train='training.csv', val='validation.csv', test='testing.csv')
-
-
-def read_split(path: str) -> list:
-    """``[(sample folder, annotation JSON)]`` of a split CSV (header
-    ``0,1``: the columns are numbered)."""
-    return [(row.text_of('0').rstrip('/'), row.text_of('1'))
-            for row in read_csv_table(path, ('0', '1'))]
-
-
-def behaviour_label(path: str) -> int:
-    """Index in :data:`CLASSES` of a sample's ``driver_behavior_label``."""
-    with open(path) as f:
-        ann = json.load(f)
-    key = 'driver_behavior_label'
-    if key not in ann:
-        raise AnnotationError(
-            path, f'missing (keys: {sorted(ann)[:8]})', key=key)
-    if ann[key] not in CLASSES:
-        raise AnnotationError(
-            path,
-            f'unknown behaviour {ann[key]!r} (known: {list(CLASSES)})',
-            key=key)
-    return CLASSES.index(ann[key])
+from mmvb.datasets.releases.driver import AIDE_CLASSES as CLASSES
+from mmvb.datasets.releases.driver import AIDE_SPLITS as SPLITS
+from mmvb.datasets.releases.driver import \
+    aide_behaviour_label as behaviour_label
+from mmvb.datasets.releases.driver import read_aide_split as read_split
 
 
 def convert(root: str,

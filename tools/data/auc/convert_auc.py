@@ -22,35 +22,26 @@ id; validation = test).
 """
 import argparse
 import json
+import os
 import os.path as osp
 
 from tqdm import tqdm
 
 from mmvb.datasets import dump_driver_annotations
-from mmvb.datasets.annotation_io import read_csv_table
-
-CLASSES = ('safe_driving', 'texting_right', 'phone_right', 'texting_left',
-           'phone_left', 'adjusting_radio', 'drinking', 'hair_and_makeup',
-           'reaching_behind', 'talking_to_passenger')
+from mmvb.datasets.releases.driver import AUC_CLASSES as CLASSES
+from mmvb.datasets.releases.driver import read_auc_list
 
 
 def _read(root: str, csv_name: str, progress: bool) -> list:
-    rows = read_csv_table(osp.join(root, csv_name), ('Image', 'Label'))
+    rows = read_auc_list(osp.join(root, csv_name))
     samples = []
-    for row in tqdm(rows, desc=csv_name, disable=not progress):
-        parts = row.text_of('Image').replace('\\', '/').split('/')
-        label = row.integer('Label', 0, len(CLASSES) - 1)
-        if len(parts) < 2 or parts[-2] != f'c{label}':
-            raise row.error(
-                'Image', f'the class folder of {row["Image"]!r} is not '
-                f'c{label} (Label)')
-        rel = osp.join(parts[-2], parts[-1])
+    for row, rel, label in tqdm(rows, desc=csv_name, disable=not progress):
         if not osp.isfile(osp.join(root, rel)):
             raise FileNotFoundError(
                 f'{rel} (line {row.line} of {row.path}) missing in {root}')
         samples.append(
             dict(
-                id='auc_' + osp.splitext(f'{parts[-2]}_{parts[-1]}')[0],
+                id='auc_' + osp.splitext(rel.replace(os.sep, '_'))[0],
                 subject='unknown',
                 label=label,
                 source='image',

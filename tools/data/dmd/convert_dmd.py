@@ -39,91 +39,14 @@ import re
 from tqdm import tqdm
 
 from mmvb.datasets import dump_driver_annotations, video_info, window_clips
-from mmvb.datasets.annotation_io import AnnotationError
+from mmvb.datasets.releases.driver import \
+    dmd_action_intervals as action_intervals
 
 DRIVECLIP_CLASSES = ('drinking', 'hair_and_makeup', 'phonecall_right', 'radio',
                      'reach_backseat', 'reach_side', 'safe_drive',
                      'talking_to_passenger', 'texting_right', 'yawning')
 FOLDS_FILE = osp.join(
     osp.dirname(osp.abspath(__file__)), 'driveclip_folds.json')
-# The labels of the annotation tool's driver_actions (distraction, level 6)
-# and yawning (drowsiness, level 3) levels, without its "NAN" placeholder.
-DRIVER_ACTIONS = ('safe_drive', 'texting_right', 'phonecall_right',
-                  'texting_left', 'phonecall_left', 'radio', 'drinking',
-                  'reach_side', 'hair_and_makeup', 'talking_to_passenger',
-                  'reach_backseat', 'change_gear', 'standstill_or_waiting',
-                  'unclassified')
-YAWNING = ('Yawning with hand', 'Yawning without hand')
-
-
-def _root_node(ann: dict) -> dict:
-    for key in ('openlabel', 'vcd'):
-        if key in ann:
-            return ann[key]
-    raise ValueError('not an OpenLABEL/VCD annotation')
-
-
-def body_offset(streams: dict) -> int:
-    """Annotation frame -> body-camera frame offset (subtract it)."""
-
-    def shift(name):
-        props = streams.get(name, {}).get('stream_properties', {})
-        return int(props.get('sync', {}).get('frame_shift', 0))
-
-    body, hands = shift('body_camera'), shift('hands_camera')
-    earliest = min(0, body, hands)  # face has shift 0
-    return body - earliest
-
-
-def action_intervals(ann_file: str, classes) -> list:
-    """The wanted actions as ``(class name, frame_start, frame_end)`` and
-    the body-camera frame offset."""
-    with open(ann_file) as f:
-        raw = json.load(f)
-    try:
-        node = _root_node(raw)
-    except ValueError:
-        raise AnnotationError(
-            ann_file, 'not an OpenLABEL/VCD annotation (no "openlabel" or '
-            f'"vcd" key; keys {sorted(raw)[:5]})') from None
-    out = []
-    for uid, action in node.get('actions', {}).items():
-        kind = action.get('type', action.get('name', ''))
-        level, _, label = kind.partition('/')
-        where = f'actions.{uid}.type'
-        if level == 'driver_actions':
-            if label not in DRIVER_ACTIONS:
-                raise AnnotationError(
-                    ann_file, f'unknown driver action {label!r} (the '
-                    f'annotation tool writes {DRIVER_ACTIONS})',
-                    key=where)
-            name = label
-        elif level == 'yawning':
-            if label not in YAWNING:
-                raise AnnotationError(
-                    ann_file, f'unknown yawning label {label!r} (the '
-                    f'annotation tool writes {YAWNING})',
-                    key=where)
-            name = 'yawning'
-        else:
-            continue  # gaze, hands, talking, ... levels
-        if name not in classes:
-            continue  # not one of DriveCLIP's classes
-        for k, iv in enumerate(action.get('frame_intervals', [])):
-            try:
-                start, end = int(iv['frame_start']), int(iv['frame_end'])
-            except (KeyError, TypeError, ValueError):
-                raise AnnotationError(
-                    ann_file,
-                    f'not a frame interval: {iv!r}',
-                    key=f'actions.{uid}.frame_intervals[{k}]') from None
-            if end < start:
-                raise AnnotationError(
-                    ann_file,
-                    f'frame_end {end} < frame_start {start}',
-                    key=f'actions.{uid}.frame_intervals[{k}]')
-            out.append((name, start, end))
-    return out, body_offset(node.get('streams', {}))
 
 
 def convert(root: str,

@@ -45,14 +45,14 @@ import random
 from tqdm import tqdm
 
 from mmvb.datasets import write_list
-from mmvb.datasets.annotation_io import read_csv_table
-
-TRAIN_COLUMNS = ('uid', 'participant_id', 'video_id', 'narration',
-                 'start_timestamp', 'stop_timestamp', 'start_frame',
-                 'stop_frame', 'verb', 'verb_class', 'noun', 'noun_class',
-                 'all_nouns', 'all_noun_classes')
-TEST_COLUMNS = ('uid', 'participant_id', 'video_id', 'start_timestamp',
-                'stop_timestamp', 'start_frame', 'stop_frame')
+from mmvb.datasets.releases.recognition import \
+    EPIC55_TEST_COLUMNS as TEST_COLUMNS
+from mmvb.datasets.releases.recognition import \
+    EPIC55_TRAIN_COLUMNS as TRAIN_COLUMNS
+from mmvb.datasets.releases.recognition import \
+    read_epic55_classes as read_classes
+from mmvb.datasets.releases.recognition import \
+    read_epic55_segments as read_segments
 
 
 def parse_args():
@@ -68,44 +68,6 @@ def parse_args():
     parser.add_argument(
         '--no-progress', action='store_true', help='hide progress bars')
     return parser.parse_args()
-
-
-def read_classes(path, kind):
-    """Class keys in id order from ``EPIC_{verb,noun}_classes.csv`` (ids
-    must be ``0..N-1``)."""
-    rows = read_csv_table(path, (f'{kind}_id', 'class_key', f'{kind}s'))
-    keys = {}
-    for row in rows:
-        index = row.integer(f'{kind}_id', low=0)
-        if index in keys:
-            raise row.error(f'{kind}_id', f'duplicate id {index}')
-        keys[index] = row.text_of('class_key')
-    if sorted(keys) != list(range(len(keys))):
-        missing = sorted(set(range(max(keys) + 1)) - set(keys))
-        raise ValueError(f'{path}: {kind} ids are not 0..{len(keys) - 1}; '
-                         f'missing {missing[:10]}')
-    return [keys[i] for i in range(len(keys))]
-
-
-def read_segments(path, columns, num_verbs=None, num_nouns=None):
-    """Rows of an official segment CSV as ``(frame_dir, offset,
-    num_frames[, verb, noun])``; ``frame_dir`` is ``P01/P01_01``."""
-    segments = []
-    for row in read_csv_table(path, columns):
-        participant = row.text_of('participant_id')
-        video = row.text_of('video_id')
-        if not video.startswith(participant + '_'):
-            raise row.error(
-                'video_id', f'video {video!r} does not belong to '
-                f'participant {participant!r}')
-        start = row.integer('start_frame', low=1)
-        stop = row.integer('stop_frame', low=start)
-        item = (f'{participant}/{video}', start - 1, stop - start + 1)
-        if num_verbs is not None:
-            item += (row.integer('verb_class', 0, num_verbs - 1),
-                     row.integer('noun_class', 0, num_nouns - 1))
-        segments.append(item)
-    return segments
 
 
 def convert(ann_dir, out_dir, val_ratio=0.1, seed=0, progress=True):

@@ -40,62 +40,13 @@ Example::
 import argparse
 import os
 import os.path as osp
-import re
 
 from mmvb.datasets import index_files, prepare_clips
-from mmvb.datasets.annotation_io import read_csv_table
-
-SPLITS = (('train', 'EPIC_100_train.csv'), ('val', 'EPIC_100_validation.csv'))
-SEGMENT_COLUMNS = ('narration_id', 'participant_id', 'video_id',
-                   'narration_timestamp', 'start_timestamp', 'stop_timestamp',
-                   'start_frame', 'stop_frame', 'narration', 'verb',
-                   'verb_class', 'noun', 'noun_class', 'all_nouns',
-                   'all_noun_classes')
-CLASS_COLUMNS = ('id', 'key', 'instances', 'category')
-_TIMESTAMP = re.compile(r'^(\d+):([0-5]\d):([0-5]\d(?:\.\d+)?)$')
-
-
-def to_seconds(timestamp: str) -> float:
-    """``'HH:MM:SS.ss'`` -> seconds (ValueError for other strings)."""
-    match = _TIMESTAMP.match(timestamp.strip())
-    if match is None:
-        raise ValueError(f'{timestamp!r} is not HH:MM:SS.ss')
-    hours, minutes, seconds = match.groups()
-    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
-
-
-def read_class_keys(path: str) -> list:
-    """Class keys by official id from ``EPIC_100_{verb,noun}_classes.csv``
-    (ids must be ``0..N-1``)."""
-    keys = {}
-    for row in read_csv_table(path, CLASS_COLUMNS):
-        index = row.integer('id', low=0)
-        if index in keys:
-            raise row.error('id', f'duplicate id {index}')
-        keys[index] = row.text_of('key')
-    if sorted(keys) != list(range(len(keys))):
-        raise ValueError(f'{path}: class ids are not 0..{len(keys) - 1}')
-    return [keys[i] for i in range(len(keys))]
-
-
-def read_segments(path: str, num_verbs: int, num_nouns: int) -> list:
-    """Segments of ``EPIC_100_{train,validation}.csv`` as ``(video_id,
-    start s, stop s, verb, noun)`` with official class ids."""
-    segments = []
-    for row in read_csv_table(path, SEGMENT_COLUMNS):
-        times = []
-        for column in ('start_timestamp', 'stop_timestamp'):
-            try:
-                times.append(to_seconds(row[column]))
-            except ValueError as err:
-                raise row.error(column, str(err)) from None
-        if times[1] < times[0]:
-            raise row.error('stop_timestamp',
-                            f'the segment ends before it starts ({times})')
-        segments.append((row.text_of('video_id'), times[0], times[1],
-                         row.integer('verb_class', 0, num_verbs - 1),
-                         row.integer('noun_class', 0, num_nouns - 1)))
-    return segments
+from mmvb.datasets.releases.audio import EPIC100_SPLITS as SPLITS
+from mmvb.datasets.releases.audio import \
+    read_epic100_classes as read_class_keys
+from mmvb.datasets.releases.audio import read_epic100_segments as read_segments
+from mmvb.datasets.releases.audio import to_seconds  # noqa: F401
 
 
 def parse_args(argv=None):

@@ -42,35 +42,9 @@ import os.path as osp
 import sys
 
 from mmvb.datasets import build_clip_list, index_files
-from mmvb.datasets.annotation_io import read_csv_table
-
-# file names of the K400 releases (DeepMind's 2017 archive, the CVDF
-# mirror, ActivityNet's crawler)
-SPLITS = (('train', ('train.csv', 'kinetics-400_train.csv',
-                     'kinetics_train.csv')),
-          ('val', ('validate.csv', 'val.csv', 'kinetics-400_val.csv',
-                   'kinetics_val.csv')))
-COLUMNS = ('label', 'youtube_id', 'time_start', 'time_end', 'split')
-
-
-def find_annotation(ann_dir: str, names) -> str:
-    """The first of ``names`` that exists in ``ann_dir``."""
-    for name in names:
-        if osp.isfile(osp.join(ann_dir, name)):
-            return osp.join(ann_dir, name)
-    raise FileNotFoundError(f'none of {list(names)} in {ann_dir}')
-
-
-def read_annotations(path: str) -> list:
-    """``[(label, clip stem)]`` of a K400 CSV; the stem is
-    ``<youtube_id>_<time_start:06d>_<time_end:06d>``."""
-    rows = []
-    for row in read_csv_table(path, COLUMNS, optional_tail=('is_cc', )):
-        start = row.integer('time_start', low=0)
-        end = row.integer('time_end', low=start)
-        rows.append((row.text_of('label'),
-                     f"{row.text_of('youtube_id')}_{start:06d}_{end:06d}"))
-    return rows
+from mmvb.datasets.releases.audio import KINETICS_SPLITS as SPLITS
+from mmvb.datasets.releases.audio import find_annotation
+from mmvb.datasets.releases.audio import read_kinetics as read_annotations
 
 
 def read_classes(path: str) -> list:

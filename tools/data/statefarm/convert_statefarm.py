@@ -27,13 +27,10 @@ import os.path as osp
 from tqdm import tqdm
 
 from mmvb.datasets import dump_driver_annotations, make_subject_folds
-from mmvb.datasets.annotation_io import read_csv_table
+from mmvb.datasets.releases.driver import STATEFARM_CLASSES as CLASSES
+from mmvb.datasets.releases.driver import read_statefarm_list
 
-CLASSES = ('safe_driving', 'texting_right', 'phone_right', 'texting_left',
-           'phone_left', 'operating_radio', 'drinking', 'reaching_behind',
-           'hair_and_makeup', 'talking_to_passenger')
 FIRST_FOLD = ('p052', 'p056', 'p061')
-FOLDERS = {f'c{i}': i for i in range(len(CLASSES))}
 
 
 def convert(root: str,
@@ -41,12 +38,9 @@ def convert(root: str,
             num_folds: int = 7,
             held_out: int = 3,
             progress: bool = True) -> dict:
-    rows = read_csv_table(
-        osp.join(root, 'driver_imgs_list.csv'),
-        ('subject', 'classname', 'img'))
+    rows = read_statefarm_list(osp.join(root, 'driver_imgs_list.csv'))
     data_list = []
-    for row in tqdm(rows, desc='statefarm', disable=not progress):
-        label = row.lookup('classname', FOLDERS, 'class folder')
+    for row, label in tqdm(rows, desc='statefarm', disable=not progress):
         img = row.text_of('img')
         rel = osp.join('imgs', 'train', row.text_of('classname'), img)
         if not osp.isfile(osp.join(root, rel)):

@@ -35,10 +35,10 @@ import os.path as osp
 from tqdm import tqdm
 
 from mmvb.datasets import count_frames, left_right_flip_label_map, write_list
-from mmvb.datasets.annotation_io import AnnotationError, read_csv_table
-
-PREFIX = 'something-something-v1'
-SPLITS = (('train', 'train'), ('validation', 'val'), ('test', 'test'))
+from mmvb.datasets.releases.recognition import STH_SPLITS as SPLITS
+from mmvb.datasets.releases.recognition import STHV1_PREFIX as PREFIX
+from mmvb.datasets.releases.recognition import read_sthv1_labels as read_labels
+from mmvb.datasets.releases.recognition import read_sthv1_split as read_split
 
 
 def parse_args():
@@ -50,33 +50,6 @@ def parse_args():
     parser.add_argument(
         '--no-progress', action='store_true', help='hide progress bars')
     return parser.parse_args()
-
-
-def read_labels(path):
-    """Class names in label order (one per line, no duplicates)."""
-    names = []
-    with open(path, encoding='utf-8') as f:
-        for lineno, line in enumerate(f, 1):
-            name = line.strip()
-            if not name:
-                continue
-            if name in names:
-                raise AnnotationError(
-                    path,
-                    f'class {name!r} repeats line {names.index(name) + 1}',
-                    line=lineno)
-            names.append(name)
-    return names
-
-
-def read_split(path, label_of=None):
-    """``[(video id, label or None)]`` of a ``<id>;<class name>`` CSV
-    (``<id>`` only for the test split, ``label_of`` None)."""
-    columns = ('id', ) if label_of is None else ('id', 'label')
-    rows = read_csv_table(path, columns, header=False, delimiter=';')
-    return [(row.text_of('id'),
-             None if label_of is None else row.lookup('label', label_of))
-            for row in rows]
 
 
 def convert(ann_dir, frame_dir, out_dir, progress=True):

@@ -34,9 +34,10 @@ from tqdm import tqdm
 
 from mmvb.datasets import left_right_flip_label_map, write_list
 from mmvb.datasets.annotation_io import AnnotationError
-
-PREFIX = 'something-something-v2'
-SPLITS = (('train', 'train'), ('validation', 'val'), ('test', 'test'))
+from mmvb.datasets.releases.recognition import STH_SPLITS as SPLITS
+from mmvb.datasets.releases.recognition import STHV2_PREFIX as PREFIX
+from mmvb.datasets.releases.recognition import read_sthv2_labels as read_labels
+from mmvb.datasets.releases.recognition import sthv2_video_label as video_label
 
 
 def parse_args():
@@ -49,42 +50,6 @@ def parse_args():
     parser.add_argument(
         '--no-progress', action='store_true', help='hide progress bars')
     return parser.parse_args()
-
-
-def read_labels(path):
-    """``{template: label}`` of ``something-something-v2-labels.json``;
-    the labels must be ``0..N-1``."""
-    with open(path) as f:
-        raw = json.load(f)
-    label_of = {}
-    for name, idx in raw.items():
-        try:
-            label_of[name] = int(idx)
-        except (TypeError, ValueError):
-            raise AnnotationError(
-                path, f'label {idx!r} is not an integer', key=name) from None
-    if sorted(label_of.values()) != list(range(len(label_of))):
-        raise AnnotationError(
-            path, f'the labels are not 0..{len(label_of) - 1} (each once)')
-    return label_of
-
-
-def video_label(item, index, path, label_of):
-    """Label of one item of a train/validation JSON (``template`` with the
-    brackets removed, looked up in ``label_of``)."""
-    for key in ('id', 'template'):
-        if key not in item:
-            raise AnnotationError(
-                path,
-                f'item has no {key!r} (keys: {sorted(item)})',
-                key=f'[{index}]')
-    template = item['template'].replace('[', '').replace(']', '')
-    if template not in label_of:
-        raise AnnotationError(
-            path,
-            f'unknown template {template!r} (not in the labels file)',
-            key=f'[{index}].template')
-    return label_of[template]
 
 
 def convert(ann_dir, out_dir, video_dir=None, ext='webm', progress=True):

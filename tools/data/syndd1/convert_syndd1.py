@@ -31,23 +31,19 @@ row before any file name or a segment outside its video stops the
 conversion with an error naming the file, line and column.
 """
 import argparse
-import csv
 import json
 import os
 import os.path as osp
-import re
 
 from tqdm import tqdm
 
 from mmvb.datasets import dump_driver_annotations, video_info
 from mmvb.datasets.annotation_io import AnnotationError
+from mmvb.datasets.releases.driver import SYNDD1_CLASSES as ALL_CLASSES
+from mmvb.datasets.releases.driver import VIDEO_EXTS
+from mmvb.datasets.releases.driver import parse_syndd1_name as parse_name
+from mmvb.datasets.releases.driver import read_syndd1_csv as read_label_csv
 
-ALL_CLASSES = ('normal_driving', 'drinking', 'phone_call_right',
-               'phone_call_left', 'eating', 'text_right', 'text_left',
-               'hair_or_makeup', 'reaching_behind', 'adjust_control_panel',
-               'pick_up_from_floor_driver', 'pick_up_from_floor_passenger',
-               'talk_to_passenger_right', 'talk_to_passenger_backseat',
-               'yawning', 'hand_on_head', 'singing', 'shaking_or_dancing')
 # DriveCLIP's 8 classes and the SynDD1 labels each one takes.
 DRIVECLIP_CLASSES = (('adjusting_hair', (7, )), ('drinking', (1, )),
                      ('eating', (4, )), ('picking_from_floor', (10, 11)),
@@ -55,97 +51,6 @@ DRIVECLIP_CLASSES = (('adjusting_hair', (7, )), ('drinking', (1, )),
                      ('talking_on_phone', (2, 3)), ('yawning', (14, )))
 FOLDS_FILE = osp.join(
     osp.dirname(osp.abspath(__file__)), 'driveclip_folds.json')
-VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv')
-
-
-def parse_name(name: str):
-    """``(camera, user id, recording number)`` of a video or CSV file name,
-    e.g. ``Dashboard_User_id_24026_NoAudio_3.MP4`` ->
-    ``('dashboard', '24026', '3')``."""
-    stem = osp.splitext(osp.basename(name))[0].lower()
-    match = re.match(r'(.*?)_?user_id_(\d+)(?:_noaudio)?_(\d+)$', stem)
-    if match is None:
-        return None
-    camera = re.sub(r'[^a-z]', '', match.group(1))
-    return camera, match.group(2), match.group(3)
-
-
-LABEL_COLUMNS = ('label/class id', 'label (primary)', 'label')
-_TIME = re.compile(r'^(\d+):([0-5]\d):([0-5]\d(?:\.\d+)?)$')
-_LABEL = re.compile(r'^(?:class\s*)?(\d+)$', re.IGNORECASE)
-
-
-def _seconds(text: str) -> float:
-    match = _TIME.match(text.strip())
-    if match is None:
-        raise ValueError(f'{text!r} is not H:MM:SS')
-    h, m, s = match.groups()
-    return int(h) * 3600 + int(m) * 60 + float(s)
-
-
-def read_label_csv(path: str) -> list:
-    """Rows of a user's label CSV as dicts with ``line``, ``video``
-    (:func:`parse_name` of the last file name), ``label`` (``None`` for
-    ``NA``), ``start`` / ``end`` in seconds and ``block``."""
-    with open(path, newline='', encoding='utf-8-sig') as f:
-        lines = f.read().splitlines()
-    rows = list(csv.reader(lines))
-    if not rows:
-        raise AnnotationError(path, 'empty file')
-    header = [h.strip().lower() for h in rows[0]]
-    label_col = next((c for c in LABEL_COLUMNS if c in header), None)
-    for name in ('filename', 'start time', 'end time', label_col):
-        if name not in header:
-            raise AnnotationError(
-                path, f'no {name or "label"!r} column (header {rows[0]}, '
-                f'label column one of {LABEL_COLUMNS})',
-                line=1)
-    out, video = [], None
-    for lineno, cells in enumerate(rows[1:], 2):
-        if not any(c.strip() for c in cells):
-            continue
-        cells = dict(zip(header, [c.strip() for c in cells]))
-
-        def fail(column, msg):
-            return AnnotationError(
-                path, msg, line=lineno, column=column, row=lines[lineno - 1])
-
-        if cells.get('filename'):
-            video = parse_name(cells['filename'])
-            if video is None:
-                raise fail(
-                    'filename', f'{cells["filename"]!r} is not '
-                    '<Camera>_user_id_<id>_<n>')
-        if video is None:
-            raise fail('filename', 'no file name on this or an earlier row')
-        times = []
-        for column in ('start time', 'end time'):
-            try:
-                times.append(_seconds(cells.get(column, '')))
-            except ValueError as err:
-                raise fail(column, str(err)) from None
-        if times[1] < times[0]:
-            raise fail('end time', 'the segment ends before it starts')
-        value = cells.get(label_col, '')
-        if value.upper() in ('NA', 'N/A', ''):
-            label = None
-        else:
-            match = _LABEL.match(value)
-            if match is None or int(match.group(1)) >= len(ALL_CLASSES):
-                raise fail(
-                    label_col, f'{value!r} is not a class id 0..'
-                    f'{len(ALL_CLASSES) - 1} (or NA)')
-            label = int(match.group(1))
-        out.append(
-            dict(
-                line=lineno,
-                video=video,
-                label=label,
-                start=times[0],
-                end=times[1],
-                block=cells.get('appearance block', 'None').lower(),
-                text=lines[lineno - 1]))
-    return out
 
 
 def convert(root: str,

@@ -31,24 +31,8 @@ import os
 import os.path as osp
 
 from mmvb.datasets import build_clip_list, index_files
-from mmvb.datasets.annotation_io import read_csv_table
-
-COLUMNS = ('youtube_id', 'start_seconds', 'label', 'split')
-SPLITS = ('train', 'test')
-
-
-def read_annotations(path: str) -> list:
-    """``[(youtube_id, start_seconds, label, split)]`` of ``vggsound.csv``
-    (no header)."""
-    rows = []
-    for row in read_csv_table(path, COLUMNS, header=False):
-        split = row.text_of('split')
-        if split not in SPLITS:
-            raise row.error('split', f'{split!r} is neither train nor test')
-        rows.append(
-            (row.text_of('youtube_id'), row.integer('start_seconds', low=0),
-             row.text_of('label'), split))
-    return rows
+from mmvb.datasets.releases.audio import VGGSOUND_SPLITS as SPLITS
+from mmvb.datasets.releases.audio import read_vggsound as read_annotations
 
 
 def parse_args(argv=None):
