@@ -90,18 +90,18 @@ register_release(
         layout='{train,validate,test}/<video id>/video.mp4\n'
         '{train,validate,test}/<video id>/annote.json',
         counts=dict(
-            train=Count(423, 'videos', 'Zeng et al., CVPR 2023, Sec. 5.1'),
-            validate=Count(128, 'videos', 'Zeng et al., CVPR 2023, Sec. 5.1'),
-            test=Count(135, 'videos', 'Zeng et al., CVPR 2023, Sec. 5.1'),
+            train=Count(423, 'videos', 'Zeng et al., CVPR 2023, Sec. 5'),
+            validate=Count(128, 'videos', 'Zeng et al., CVPR 2023, Sec. 5'),
+            test=Count(135, 'videos', 'Zeng et al., CVPR 2023, Sec. 5'),
             blinks=Count(8748, 'eyeblink events', 'Zeng et al., CVPR 2023, '
-                         'Sec. 3', False)),
+                         'Sec. 3.4', False)),
         check=_check_mpeblink))
 register_release(
     ReleaseSpec(
         name='hust_lebw',
         title='HUST-LEBW',
-        url='https://github.com/wenzhengzeng/blink_eyelid (pre-processed '
-        'release)',
+        url='https://github.com/wenzhengzeng/blink_eyelid (its README links '
+        'the pre-processed release)',
         layout='check/gt_{blink,non_blink}_{left,right}.txt\n'
         'check/<movie>/<sample>/10/<n>.bmp and <n>face.bmp',
         counts={},

@@ -192,13 +192,13 @@ class ReleaseReport:
         lines = [
             f'{self.spec.title} ({self.spec.name}) at {self.root}',
             f'  download: {self.spec.url}',
-            f'  {"split":<10} {"found":>9} {"published":>10}  unit / source'
+            f'  {"split":<18} {"found":>8} {"published":>10}  unit / source'
         ]
         for split, found, count in rows:
             shown = '-' if found is None else str(found)
             expected = '-' if count.expected is None else str(count.expected)
             mark = '' if count.exact else ' (for reference)'
-            lines.append(f'  {split:<10} {shown:>9} {expected:>10}  '
+            lines.append(f'  {split:<18} {shown:>8} {expected:>10}  '
                          f'{count.unit}; {count.source}{mark}'.rstrip('; '))
         how = 'decoded' if self.options.decode else 'existence only'
         for kind, number in self.checked.items():

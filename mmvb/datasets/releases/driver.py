@@ -531,7 +531,8 @@ register_release(
     ReleaseSpec(
         name='3mdad',
         title='3MDAD (daytime, side view)',
-        url='https://sites.google.com/site/benkhalifaanouar1/6-datasets',
+        url='the authors\' 3MDAD page (request form; Jegham et al., Signal '
+        'Processing: Image Communication 2020)',
         layout='<...side view RGB...>/S<driver>/A<action 1-16>/*.jpg',
         counts=dict(drivers=Count(None, 'drivers', _DRIVECLIP)),
         check=_check_3mdad))
@@ -548,7 +549,7 @@ register_release(
     ReleaseSpec(
         name='sam_dd',
         title='SAM-DD',
-        url='https://yanghh.io/SAM-DD (on request)',
+        url='https://yanghh.io/SAM-DD/ (request form)',
         layout='[train|valid/]<driver>/<class 0-9>/{side_RGB,front_RGB}/'
         '*.jpg',
         counts=dict(drivers=Count(None, 'drivers', _DRIVECLIP)),
@@ -557,8 +558,8 @@ register_release(
     ReleaseSpec(
         name='syndd1',
         title='SynDD1',
-        url='https://data.mendeley.com/datasets/ptcp7rp3wb (doi:10.1016/'
-        'j.dib.2022.108793)',
+        url='https://doi.org/10.1016/j.dib.2022.108793 (the data article '
+        'links the release)',
         layout='user_id_<id>/user_id_<id>.csv\n'
         'user_id_<id>/Dashboard_user_id_<id>_NoAudio_<n>.MP4',
         counts=dict(users=Count(None, 'users', _DRIVECLIP)),
@@ -590,7 +591,8 @@ register_release(
     ReleaseSpec(
         name='dripe',
         title='DriPE',
-        url='https://gitlab.liris.cnrs.fr/aura_autobehave/dripe',
+        url='the DriPE page given in Guesdon et al., ICCV-W 2021 (request '
+        'form)',
         layout='images/**/*.jpg\n[dripe_region_boxes.json]',
         counts=dict(
             images=Count(10000, 'images', 'Guesdon et al., ICCV-W 2021 '

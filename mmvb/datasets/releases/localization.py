@@ -71,7 +71,7 @@ def _check_act(report: ReleaseReport, gt_names, frames: str,
     if gt is None:
         return
     report.count('classes', len(gt['labels']))
-    key = 'videos' if name == gt_names[0] else f'videos ({name})'
+    key = 'videos' if name == gt_names[0] else 'videos (corrected)'
     report.count(key, len(gt['nframes']))
     for i, (train,
             test) in enumerate(zip(gt['train_videos'], gt['test_videos'])):
@@ -93,7 +93,8 @@ register_release(
     ReleaseSpec(
         name='ava',
         title='AVA v2.2',
-        url='https://research.google.com/ava/download.html',
+        url='https://research.google.com/ava/ (annotations; frames as in '
+        'MMAction2\'s tools/data/ava)',
         layout=f'annotations/ava_{{train,val}}_{AVA_VERSION}.csv\n'
         f'annotations/ava_{{train,val}}_excluded_timestamps_{AVA_VERSION}'
         f'.csv\nannotations/{AVA_ACTION_LIST}\n'
@@ -127,7 +128,7 @@ register_release(
                 'videos', 'Kalogeiton et al., ICCV 2017 '
                 '(ACT ground truth)',
                 required=False),
-            'videos (pyannot_with_class_names.pkl)':
+            'videos (corrected)':
             Count(
                 3194,
                 'videos',

@@ -360,7 +360,8 @@ register_release(
         name='sthv1',
         title='Something-Something V1',
         url='https://developer.qualcomm.com/software/ai-datasets/'
-        'something-something',
+        'something-something (20BN\'s V1 page is offline; MMAction2\'s '
+        'tools/data/sthv1 README points to copies)',
         layout='annotations/something-something-v1-{labels,train,validation,'
         'test}.csv\nrawframes/<id>/00001.jpg',
         counts=dict(
@@ -391,7 +392,8 @@ register_release(
     ReleaseSpec(
         name='egogesture',
         title='EgoGesture',
-        url='http://www.nlpr.ia.ac.cn/iva/yfzhang/datasets/egogesture.html',
+        url='the EgoGesture page of NLPR, CASIA (Zhang et al., IEEE TMM '
+        '2018; request form)',
         layout='images/SubjectXX/SceneY/Color/rgbN/000001.jpg\n'
         'labels-final-revised1/subjectXX/SceneY/GroupN.csv',
         counts={
