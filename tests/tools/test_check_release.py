@@ -6,6 +6,7 @@ Each builder writes a complete release in the layout the converters read
 and returns the counts it holds (the published counts are for the full
 datasets, so the tests pass them as ``expected``). ``plant`` then breaks
 it and returns what the report must say."""
+import importlib.util
 import json
 import os
 import os.path as osp
@@ -604,20 +605,26 @@ def test_missing_media_may_be_allowed(tmp_path):
     assert any(n.startswith('missing train clips') for n in report.notes)
 
 
-def test_command_line(tmp_path, run_tool):
+def test_command_line(tmp_path, run_tool, capsys):
     root = str(tmp_path / 'aide')
     build_aide(root)
     tool = osp.join('tools', 'data', 'check_release.py')
-    args = [tool, 'aide', root, '--expect', 'train=1', 'val=1', 'test=1']
-    result = run_tool(args)
+    args = ['aide', root, '--expect', 'train=1', 'val=1', 'test=1']
+    result = run_tool([tool] + args)
     assert result.returncode == 0 and 'OK: 0 problems' in result.output
     assert '100%|' in result.output  # progress bar
+    # the same tool in this process: planted faults, listing
+    spec = importlib.util.spec_from_file_location('check_release',
+                                                  osp.join(REPO, tool))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
     plant_aide(root)
-    result = run_tool(args + ['--no-progress'], check=False)
-    assert result.returncode == 1
-    assert 'FAILED: 2 problems' in result.output
-    assert '100%|' not in result.output
-    listing = run_tool([tool, '--list']).output
+    capsys.readouterr()
+    assert module.main(args + ['--no-progress']) == 1
+    out = capsys.readouterr()
+    assert 'FAILED: 2 problems' in out.out and '100%|' not in out.err
+    assert module.main(['--list']) == 0
+    listing = capsys.readouterr().out
     assert '    train: 22424 images (Kaggle driver_imgs_list.csv)' in listing
     assert [line for line in listing.splitlines()
             if line.startswith('# ')] == [f'# {m}' for m in METHOD_DATASETS]
