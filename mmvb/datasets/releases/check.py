@@ -51,8 +51,9 @@ class CheckOptions:
     """How deep a check goes.
 
     Args:
-        decode (bool): Open every video / audio file and decode the first
-            frame / image of every frame folder (False: existence only).
+        decode (bool): Open every video / audio file, decode the first
+            image of every frame folder and check that it holds the last
+            frame the annotations need (False: existence only).
         progress (bool): Show progress bars.
         allow_missing_media (bool): Missing media are listed as notes, not
             problems (YouTube-sourced sets are never complete).
@@ -111,9 +112,7 @@ class ReleaseReport:
         message names the file, line and column). Returns None then."""
         try:
             return reader(*args, **kwargs)
-        except (AnnotationError, FileNotFoundError) as err:
-            self.problem(f'bad annotation file: {err}')
-        except ValueError as err:
+        except (AnnotationError, FileNotFoundError, ValueError) as err:
             self.problem(f'bad annotation file: {err}')
         return None
 
