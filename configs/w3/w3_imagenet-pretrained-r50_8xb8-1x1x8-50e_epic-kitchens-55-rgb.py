@@ -1,5 +1,5 @@
 # W3 stage 1 on EPIC-Kitchens-55 action recognition, 8 frames: verb (125)
-# and noun (331) classifiers on the TSM features (mmvb's VerbNounHead);
+# and noun (352) classifiers on the TSM features (mmvb's VerbNounHead);
 # metric: verb, noun and action accuracy (an action is correct when verb and
 # noun both are). Segments of the videos' rawframes `frame_{:010}.jpg`
 # (lists from tools/data/epic_kitchens). Test: 2 clips x 10 crops.

@@ -8,7 +8,7 @@ from .audio_io import (audio_info, build_clip_list, extract_audio, index_files,
                        load_audio, prepare_clips, resample, write_audio)
 from .audio_mix_dataset import AudioMixDataset
 from .checked_ava_dataset import (CheckedAVADataset, check_ava_csv,
-                                  check_ava_exclude_file)
+                                  check_ava_exclude_file, check_ava_label_file)
 from .dripe import DriPEDataset
 from .driver_activity import (DriverActivityDataset, dump_driver_annotations,
                               list_images, make_subject_folds, natural_key,
@@ -37,11 +37,12 @@ __all__ = [
     'PackRegionInputs', 'PadCropFbank', 'REGION_NAMES', 'RegionTokenCache',
     'SampleAllFrames', 'SpecAugment', 'VerbNounRawframeDataset',
     'WaveformMixup', 'audio_info', 'build_clip_list', 'check_ava_csv',
-    'check_ava_exclude_file', 'clean_act_gt', 'convert_act_release',
-    'count_frames', 'dump_driver_annotations', 'dump_region_boxes',
-    'extract_audio', 'index_files', 'left_right_flip_label_map', 'list_images',
-    'load_act_gt', 'load_audio', 'make_subject_folds', 'missing_frames',
-    'natural_key', 'official_train_clip', 'prepare_clips', 'resample',
-    'save_act_gt', 'save_region_tokens', 'video_clip_starts', 'video_info',
+    'check_ava_exclude_file', 'check_ava_label_file', 'clean_act_gt',
+    'convert_act_release', 'count_frames', 'dump_driver_annotations',
+    'dump_region_boxes', 'extract_audio', 'index_files',
+    'left_right_flip_label_map', 'list_images', 'load_act_gt', 'load_audio',
+    'make_subject_folds', 'missing_frames', 'natural_key',
+    'official_train_clip', 'prepare_clips', 'resample', 'save_act_gt',
+    'save_region_tokens', 'video_clip_starts', 'video_info',
     'wholebody_region_boxes', 'window_clips', 'write_audio', 'write_list'
 ]

@@ -19,13 +19,20 @@ MMAction2's MultiSports tools) is one dict:
 The released ``UCF101v2-GT.pkl`` and ``JHMDB-GT.pkl`` are Python 2
 pickles. :func:`load_act_gt` reads both those and the Python 3 files that
 :func:`clean_act_gt` + :func:`save_act_gt` write
-(``tools/data/{ucf101_24,jhmdb}/``).
+(``tools/data/{ucf101_24,jhmdb}/``). :func:`act_gt_from_pyannot` builds the
+same dict for UCF101-24 from the corrected annotations published on GitHub
+(gurkirt/corrected-UCF101-Annots, ``pyannot_with_class_names.pkl``).
 """
 import os.path as osp
 import pickle
 from typing import Dict, List, Optional
 
 import numpy as np
+
+from .annotation_io import AnnotationError, check_box
+
+# UCF101 videos are 320x240 (Soomro et al., 2012).
+UCF101_RESOLUTION = (240, 320)
 
 ACT_GT_KEYS = ('labels', 'gttubes', 'nframes', 'train_videos', 'test_videos',
                'resolution')
@@ -45,7 +52,8 @@ def load_act_gt(path: str) -> dict:
         dict: See the module docstring.
 
     Raises:
-        KeyError: A key of :data:`ACT_GT_KEYS` is missing (names the file).
+        AnnotationError: A key of :data:`ACT_GT_KEYS` is missing (names
+            the file and the key).
         ValueError: A tube that is not an ``[n, 5]`` array, or a label
             outside ``labels``, naming the file, video, label and tube.
     """
@@ -63,8 +71,10 @@ def check_act_gt(gt: dict, path: str = '<ACT ground truth>') -> None:
                          f'got {type(gt).__name__}')
     missing = [k for k in ACT_GT_KEYS if k not in gt]
     if missing:
-        raise KeyError(f'{path}: not an ACT ground-truth pickle: missing '
-                       f'keys {missing}')
+        raise AnnotationError(
+            path, f'not an ACT ground-truth pickle: missing keys {missing} '
+            f'(has {sorted(gt)})',
+            key=missing[0])
     num_labels = len(gt['labels'])
     for video, tubes in gt['gttubes'].items():
         where = f'{path}: gttubes[{_text(video)!r}]'
@@ -151,6 +161,105 @@ def clean_act_gt(gt: dict) -> Dict:
         stats=stats)
 
 
+def act_gt_from_pyannot(path: str,
+                        resolution: tuple = UCF101_RESOLUTION) -> dict:
+    """ACT ground truth from the corrected UCF101-24 annotations.
+
+    ``pyannot_with_class_names.pkl`` (gurkirt/corrected-UCF101-Annots) holds
+    ``classes`` (24 names), ``trainvideos`` (split 1) and ``db``:
+    ``{video: {'numf', 'label', 'annotations': [{'label', 'sf', 'ef',
+    'boxes'}]}}``, where ``sf`` is the 0-based first frame, ``ef`` the
+    exclusive end (``ef - sf`` boxes) and ``boxes`` ``[n, 4]`` integer
+    ``(x, y, w, h)`` arrays. The types are those of a MATLAB export: video
+    names are ``numpy.str_``, ``numf`` is ``uint8`` or ``uint16`` and the
+    boxes are ``uint8`` where they fit, so ``x + w`` must not be computed in
+    the stored type (1,445 tubes would wrap around 255).
+
+    Args:
+        path (str): The pickle.
+        resolution (tuple): ``(height, width)`` of every video, for the
+            box check. Defaults to UCF101's ``(240, 320)``.
+
+    Returns:
+        dict: See the module docstring; the test videos are those not in
+        ``trainvideos``.
+
+    Raises:
+        AnnotationError: A missing key, a tube whose length disagrees with
+            ``ef - sf``, a frame outside the video or a box outside the
+            frame, naming the file and the key.
+    """
+    with open(path, 'rb') as f:
+        raw = pickle.load(f, encoding='latin1')
+    for key in ('db', 'trainvideos', 'classes'):
+        if key not in raw:
+            raise AnnotationError(
+                path, f'not a pyannot_with_class_names.pkl: missing key '
+                f'(has {sorted(raw)})',
+                key=key)
+    labels = [str(c) for c in raw['classes']]
+    height, width = resolution
+    gttubes, nframes = {}, {}
+    for video in sorted(raw['db'], key=str):
+        entry, name = raw['db'][video], str(video)
+        num = int(entry['numf'])
+        nframes[name] = num
+        tubes = {}
+        for i, tube in enumerate(entry['annotations']):
+            where = f"db[{name!r}]['annotations'][{i}]"
+            label, sf, ef = int(tube['label']), int(tube['sf']), int(
+                tube['ef'])
+            boxes = np.asarray(tube['boxes']).astype(np.float32)
+            if not 0 <= label < len(labels):
+                raise AnnotationError(
+                    path, f'label {label} is not in the {len(labels)} '
+                    'classes',
+                    key=where)
+            if boxes.shape != (ef - sf, 4):
+                raise AnnotationError(
+                    path, f'{boxes.shape[0]} boxes for frames sf={sf} to '
+                    f'ef={ef} (expected ef - sf = {ef - sf})',
+                    key=where)
+            if sf < 0 or ef > num:
+                raise AnnotationError(
+                    path, f'frames {sf + 1}..{ef} leave the {num}-frame '
+                    'video',
+                    key=where)
+            boxes[:, 2:] += boxes[:, :2]  # (x, y, w, h) -> corners
+            for k, box in enumerate(boxes):
+                check_box(box, width, height, path, key=f'{where}[{k}]')
+            frames = np.arange(sf + 1, ef + 1, dtype=np.float32)[:, None]
+            tubes.setdefault(label, []).append(
+                np.concatenate([frames, boxes], axis=1))
+        gttubes[name] = tubes
+    train = sorted(str(v) for v in raw['trainvideos'])
+    unknown = sorted(set(train) - set(nframes))
+    if unknown:
+        raise AnnotationError(
+            path, f'{len(unknown)} training videos are not in db, e.g. '
+            f'{unknown[:3]}',
+            key='trainvideos')
+    return dict(
+        labels=labels,
+        gttubes=gttubes,
+        nframes=nframes,
+        train_videos=[train],
+        test_videos=[sorted(set(nframes) - set(train))],
+        resolution={v: tuple(resolution)
+                    for v in nframes})
+
+
+def read_act_release(path: str) -> dict:
+    """An ACT pickle, or the corrected UCF101-24 annotations converted by
+    :func:`act_gt_from_pyannot` (told apart by their keys)."""
+    with open(path, 'rb') as f:
+        raw = pickle.load(f, encoding='latin1')
+    if isinstance(raw, dict) and 'db' in raw and 'classes' in raw:
+        return act_gt_from_pyannot(path)
+    check_act_gt(raw, path)
+    return raw
+
+
 def save_act_gt(gt: dict, path: str) -> None:
     """Write ACT annotations as a Python 3 pickle (``stats`` left out)."""
     with open(path, 'wb') as f:
@@ -192,13 +301,14 @@ def convert_act_release(gt_file: str,
                         filename_tmpl: str = '{:05}.jpg') -> Dict:
     """Convert a released ACT pickle into the file mmvb's configs read.
 
-    Loads ``gt_file`` (Python 2 or 3), cleans it (:func:`clean_act_gt`),
+    Loads ``gt_file`` (Python 2 or 3; or UCF101-24's corrected
+    ``pyannot_with_class_names.pkl``), cleans it (:func:`clean_act_gt`),
     checks that every video's first and last frame exist under
     ``frame_root`` (when given) and writes ``out_file`` (Python 3 pickle).
 
     Args:
         gt_file (str): Released pickle (``UCF101v2-GT.pkl``,
-            ``JHMDB-GT.pkl``).
+            ``JHMDB-GT.pkl``, ``pyannot_with_class_names.pkl``).
         out_file (str): Output pickle.
         frame_root (str, optional): Frame folder to check.
         filename_tmpl (str): Frame file name. Defaults to ``'{:05}.jpg'``.
@@ -209,7 +319,7 @@ def convert_act_release(gt_file: str,
     Raises:
         FileNotFoundError: If frames of some video are missing.
     """
-    gt = clean_act_gt(load_act_gt(gt_file))
+    gt = clean_act_gt(read_act_release(gt_file))
     if frame_root is not None:
         bad = missing_frames(gt, frame_root, filename_tmpl)
         if bad:

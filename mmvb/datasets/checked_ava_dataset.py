@@ -9,11 +9,14 @@ boxes outside the frame or labels beyond ``num_classes`` (which then fail
 deep inside the metric or corrupt the multi-hot targets).
 """
 import os.path as osp
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from mmaction.datasets import AVADataset
+from mmaction.evaluation.functional.ava_utils import read_labelmap
 from mmaction.registry import DATASETS
 from mmengine.fileio import list_from_file
+
+from .annotation_io import AnnotationError
 
 # Columns of an AVA v2.x annotation row.
 AVA_COLUMNS = ('video_id', 'timestamp', 'x1', 'y1', 'x2', 'y2', 'action_id',
@@ -133,14 +136,68 @@ def check_ava_exclude_file(path: str) -> int:
     return rows
 
 
+def check_ava_label_file(path: str) -> Dict[int, str]:
+    """Check an action list (``ava_action_list_v2.2*.pbtxt``) as MMAction2
+    reads it.
+
+    MMAction2's ``read_labelmap`` (dataset ``custom_classes``, ``AVAMetric``)
+    only takes lines starting with two spaces and ``name:`` / ``id:``; any
+    other file, such as the ``"1: bend/bow (at the waist)"`` list of
+    MMAction2's ``tools/data/ava/label_map.txt``, reads as no class at all,
+    and the metric then evaluates nothing.
+
+    Returns:
+        dict[int, str]: ``{id: name}``.
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist.
+        AnnotationError: No class read, or an id given twice.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'AVA action list {path} not found')
+    with open(path) as f:
+        labelmap, _ = read_labelmap(f)
+    if not labelmap:
+        first = next((line for line in list_from_file(path) if line.strip()),
+                     '')
+        raise AnnotationError(
+            path, 'no class read: an action list holds pbtxt entries '
+            '\'item {\' / \'  name: "..."\' / \'  id: N\' indented by two '
+            'spaces (ava_action_list_v2.2_for_activitynet_2019.pbtxt); '
+            '"N: name" label maps are for the demos, not label_file',
+            line=1,
+            row=first)
+    classes = {}
+    for item in labelmap:
+        if item['id'] in classes:
+            raise AnnotationError(path, f"class id {item['id']} is given "
+                                  'twice')
+        classes[item['id']] = item['name']
+    return classes
+
+
 @DATASETS.register_module()
 class CheckedAVADataset(AVADataset):
     """MMAction2's :class:`~mmaction.datasets.AVADataset` that first checks
-    its annotation and excluded-timestamps files (:func:`check_ava_csv`,
-    :func:`check_ava_exclude_file`), so that a bad row fails with its file,
-    line and column instead of a bare ``int()`` error. Arguments and
-    behaviour are otherwise those of ``AVADataset``.
+    its annotation, excluded-timestamps and action-list files
+    (:func:`check_ava_csv`, :func:`check_ava_exclude_file`,
+    :func:`check_ava_label_file`), so that a bad row fails with its file,
+    line and column instead of a bare ``int()`` error or an assertion.
+    Arguments and behaviour are otherwise those of ``AVADataset``.
     """
+
+    def __init__(self,
+                 *args,
+                 label_file: Optional[str] = None,
+                 **kwargs) -> None:
+        if label_file is not None:
+            classes = check_ava_label_file(label_file)
+            custom = kwargs.get('custom_classes')
+            unknown = sorted(set(custom or ()) - set(classes))
+            if unknown:
+                raise ValueError(f'custom_classes {unknown} are not in the '
+                                 f'action list {label_file}')
+        super().__init__(*args, label_file=label_file, **kwargs)
 
     def load_data_list(self) -> List[dict]:
         """Check the files, then load as ``AVADataset`` does."""

@@ -1,12 +1,14 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 import os.path as osp
 import re
-from typing import Callable, Dict, List, Sequence, Union
+from typing import Callable, Dict, List, Optional, Sequence, Union
 
 import numpy as np
 from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 from mmaction.utils import ConfigType
+
+from .annotation_io import AnnotationError
 
 
 @DATASETS.register_module()
@@ -57,17 +59,42 @@ class HUSTLEBWDataset(BaseActionDataset):
             ann_file, pipeline=pipeline, test_mode=test_mode, **kwargs)
 
     @staticmethod
-    def parse_line(line: str, root: str) -> Dict:
-        """One list line -> frame folder, indices and label."""
+    def parse_line(line: str,
+                   root: str,
+                   path: str = '<list>',
+                   lineno: Optional[int] = None) -> Dict:
+        """One list line -> frame folder, indices and label.
+
+        Raises:
+            AnnotationError: A label other than 0/1, no frames, frames in
+                several folders or a frame not named ``<n>.bmp``, naming
+                ``path`` and ``lineno``.
+        """
         fields = line.split()
+        where = dict(line=lineno, row=line)
+        if not fields or fields[0] not in ('0', '1'):
+            raise AnnotationError(
+                path,
+                'a line starts with its label, 0 or 1',
+                column=1,
+                **where)
         label, paths = int(fields[0]), fields[1:]
+        if not paths:
+            raise AnnotationError(path, 'no frames after the label', **where)
         folders = {osp.dirname(p) for p in paths}
-        assert len(folders) == 1, \
-            f'frames of one sample must share a folder: {line!r}'
+        if len(folders) != 1:
+            raise AnnotationError(
+                path, f'the frames of a sample share a folder, got '
+                f'{sorted(folders)}', **where)
         inds = []
-        for path in paths:
-            match = re.fullmatch(r'(\d+)\.bmp', osp.basename(path))
-            assert match, f'unexpected HUST-LEBW frame name {path!r}'
+        for k, frame in enumerate(paths, 2):
+            match = re.fullmatch(r'(\d+)\.bmp', osp.basename(frame))
+            if match is None:
+                raise AnnotationError(
+                    path,
+                    f'{frame!r} is not a <n>.bmp frame',
+                    column=k,
+                    **where)
             inds.append(int(match.group(1)))
         return dict(
             frame_dir=osp.join(root, folders.pop()),
@@ -84,9 +111,10 @@ class HUSTLEBWDataset(BaseActionDataset):
             for kind in ('blink', 'non_blink'):
                 path = osp.join(self.ann_file, 'check', f'gt_{kind}_{eye}.txt')
                 with open(path) as f:
-                    lines = [ln.strip() for ln in f if ln.strip()]
-                for line in lines:
-                    info = self.parse_line(line, self.ann_file)
+                    lines = [(i, ln.strip()) for i, ln in enumerate(f, 1)
+                             if ln.strip()]
+                for lineno, line in lines:
+                    info = self.parse_line(line, self.ann_file, path, lineno)
                     t = len(info['frame_inds'])
                     info.update(
                         eye=eye,

@@ -9,6 +9,80 @@ from mmaction.registry import DATASETS
 from mmaction.utils import ConfigType
 from mmengine.fileio import load
 
+from .annotation_io import AnnotationError
+
+
+def check_annote(raw: Dict, path: str) -> Dict[str, Dict]:
+    """Check one ``annote.json`` of the MPEblink release.
+
+    The file (documented by the official converter
+    ``tools/dataset_converters/mpeblink_build_raw_frames_dataset.py``,
+    wenzhengzeng/MPEblink) holds ``height``, ``width``, ``length`` and one
+    entry per person: ``bbox`` (``length`` items, ``[x, y, w, h]`` or
+    ``null`` where the face is absent), ``landmark`` (``length`` items) and
+    ``blink`` (inclusive ``[start, end]`` frame intervals).
+
+    A face may be cut by the frame border (people walk in and out), so only
+    empty boxes and boxes that miss the frame entirely are errors.
+
+    Args:
+        raw (dict): The loaded JSON.
+        path (str): The file, for the errors.
+
+    Returns:
+        dict: ``{person key: entry}``.
+
+    Raises:
+        AnnotationError: Naming the file and the key.
+    """
+    for key in ('height', 'width', 'length'):
+        if not isinstance(raw.get(key), int) or raw[key] <= 0:
+            raise AnnotationError(
+                path, f'{raw.get(key)!r} is not a positive integer', key=key)
+    height, width, length = raw['height'], raw['width'], raw['length']
+    persons = {
+        k: v
+        for k, v in raw.items() if k not in ('height', 'width', 'length')
+    }
+    for name, person in persons.items():
+        for key in ('bbox', 'landmark', 'blink'):
+            if key not in person:
+                raise AnnotationError(
+                    path,
+                    f'missing (keys: {sorted(person)})',
+                    key=f'{name}.{key}')
+        for key in ('bbox', 'landmark'):
+            if len(person[key]) != length:
+                raise AnnotationError(
+                    path, f'{len(person[key])} items for a video of '
+                    f'length {length}',
+                    key=f'{name}.{key}')
+        for t, box in enumerate(person['bbox']):
+            if box is None:
+                continue
+            if len(box) != 4:
+                raise AnnotationError(
+                    path,
+                    f'a box is [x, y, w, h], got {box!r}',
+                    key=f'{name}.bbox[{t}]')
+            x, y, w, h = (float(v) for v in box)
+            if w <= 0 or h <= 0:
+                raise AnnotationError(
+                    path, f'empty box {box}', key=f'{name}.bbox[{t}]')
+            if x >= width or y >= height or x + w <= 0 or y + h <= 0:
+                raise AnnotationError(
+                    path, f'box {box} (x, y, w, h) is outside the '
+                    f'{width}x{height} frame',
+                    key=f'{name}.bbox[{t}]')
+        for i, interval in enumerate(person['blink']):
+            if len(interval) != 2 or not \
+                    0 <= interval[0] <= interval[1] < length:
+                raise AnnotationError(
+                    path, f'blink {interval!r} is not [start, end] with 0 '
+                    f'<= start <= end < {length}',
+                    key=f'{name}.blink[{i}]')
+    return persons
+
 
 def video_clip_starts(num_frames: int,
                       clip_len: int = 36,

@@ -71,7 +71,7 @@ def test_recipe_consistency(rel):
     if 'epic-kitchens' in rel:
         head = cfg.model.cls_head
         assert (head.type, head.num_verbs, head.num_nouns) == \
-            ('VerbNounHead', 125, 331)
+            ('VerbNounHead', 125, 352)
         assert cfg.val_evaluator.type == 'VerbNounActionMetric'
         assert cfg.optim_wrapper.constructor == \
             'TSMHeadsOptimWrapperConstructor'

@@ -209,7 +209,7 @@ def test_convert_ucf101_24_checks_frames(tmp_path):
 
 
 @pytest.mark.parametrize('damage, error, words', [
-    (lambda gt: gt.pop('nframes'), KeyError, "missing keys ['nframes']"),
+    (lambda gt: gt.pop('nframes'), ValueError, "missing keys ['nframes']"),
     (lambda gt: gt['gttubes']['Run/v_run_01'].update(
         {0: [np.zeros((3, 4), np.float32)]}), ValueError,
      "gttubes['Run/v_run_01'][0][0]: a tube is an [n, 5] array"),

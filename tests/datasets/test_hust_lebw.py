@@ -79,3 +79,31 @@ def test_hust_lebw_metric():
         ])
     res = metric.compute_metrics(metric.results)
     assert res == dict(recall=0.5, precision=0.5, f1=0.5)
+
+
+@pytest.mark.parametrize('line, column, words', [
+    ('2 check/m/s/10/1.bmp', 1, 'label, 0 or 1'),
+    ('1', None, 'no frames'),
+    ('1 check/m/s/10/1.bmp check/m/t/10/2.bmp', None, 'share a folder'),
+    ('0 check/m/s/10/1.bmp check/m/s/10/2.jpg', 3, "'check/m/s/10/2.jpg'"),
+])
+def test_hust_lebw_bad_list_line(tmp_path, line, column, words):
+    """No public copy of the list files exists; the format is the one the
+    official loader (wenzhengzeng/blink_eyelid) reads. A bad line names the
+    list file, line and cell."""
+    from mmvb.datasets.annotation_io import AnnotationError
+    write_fake_hust_lebw(str(tmp_path))
+    path = tmp_path / 'check' / 'gt_non_blink_left.txt'
+    lines = path.read_text().splitlines()
+    path.write_text('\n'.join(lines + [line]) + '\n')
+    init_default_scope('mmaction')
+    with pytest.raises(AnnotationError) as err:
+        DATASETS.build(
+            dict(
+                type='HUSTLEBWDataset',
+                ann_file=str(tmp_path),
+                eye='left',
+                pipeline=[]))
+    assert (err.value.path, err.value.line, err.value.column) == \
+        (str(path), len(lines) + 1, column)
+    assert words in str(err.value)

@@ -59,3 +59,33 @@ def test_convert_missing_split(tmp_path):
     assert conv.convert_split(str(tmp_path), str(tmp_path), 'test') is None
     with pytest.raises(SystemExit):
         conv.parse_args(['--size', '1'])
+
+
+@pytest.mark.parametrize('damage, key, words', [
+    (lambda a, p: a.pop('length'), 'length', 'not a positive integer'),
+    (lambda a, p: a[p]['bbox'].pop(), '{p}.bbox', '5 items for a video'),
+    (lambda a, p: a[p]['bbox'].__setitem__(0, [90, 10, 8, 8]), '{p}.bbox[0]',
+     'outside the 80x40 frame'),
+    (lambda a, p: a[p]['bbox'].__setitem__(0, [10, 10, 0, 8]), '{p}.bbox[0]',
+     'empty box'),
+    (lambda a, p: a[p]['blink'].append([4, 6]), '{p}.blink[1]',
+     'not [start, end] with 0 <= start <= end < 6'),
+    (lambda a, p: a[p].pop('landmark'), '{p}.landmark', 'missing'),
+])
+def test_bad_annote_json(tmp_path, damage, key, words):
+    """No official annote.json is public; the layout is the one the
+    official converter reads. A malformed file names itself and the key."""
+    from mmvb.datasets.annotation_io import AnnotationError
+    write_fake_mpeblink_release(str(tmp_path))
+    path = tmp_path / 'test' / '3' / 'annote.json'
+    with open(path) as f:
+        raw = json.load(f)
+    person = next(k for k in raw if k not in ('height', 'width', 'length'))
+    assert (raw['width'], raw['height'], raw['length']) == (80, 40, 6)
+    damage(raw, person)
+    with open(path, 'w') as f:
+        json.dump(raw, f)
+    with pytest.raises(AnnotationError) as err:
+        load_converter().main([str(tmp_path), '--out', str(tmp_path / 'o')])
+    assert (err.value.path, err.value.key) == (str(path), key.format(p=person))
+    assert words in str(err.value)

@@ -301,7 +301,8 @@ def test_dmd(tmp_path):
     root = str(tmp_path / 'dmd')
     _dmd_release(root)
     conv = _converter('dmd')
-    assert conv.body_offset(
+    from mmvb.datasets.releases.driver import dmd_body_offset
+    assert dmd_body_offset(
         dict(
             body_camera=dict(
                 stream_properties=dict(sync=dict(

@@ -173,18 +173,20 @@ def test_egogesture(tmp_path, convert):
 
 
 def test_epic_kitchens(tmp_path, convert):
+    """The command line and the held-out validation split (the formats are
+    tested on the released files in test_w3_data_real.py)."""
     ann, out = tmp_path / 'ann', tmp_path / 'o'
     ann.mkdir()
-    header = ('uid,video_id,narration,start_timestamp,stop_timestamp,'
-              'start_frame,stop_frame,participant_id,verb,verb_class,noun,'
+    header = ('uid,participant_id,video_id,narration,start_timestamp,'
+              'stop_timestamp,start_frame,stop_frame,verb,verb_class,noun,'
               'noun_class,all_nouns,all_noun_classes')
     rows = [
-        '0,P01_01,open door,00:00:00.14,00:00:03.37,8,202,P01,open,3,door,'
-        '8,[\'door\'],[8]',
-        '1,P01_01,turn on light,00:00:04.37,00:00:06.17,262,370,P01,'
-        'turn-on,6,light,114,[\'light\'],[114]',
-        '2,P02_03,take cup,00:01:00.00,00:01:01.00,3600,3660,P02,take,0,'
-        'cup,13,[\'cup\'],[13]',
+        '0,P01,P01_01,open door,00:00:00.14,00:00:03.37,8,202,open,1,door,'
+        '2,[\'door\'],[2]',
+        '1,P01,P01_01,turn on light,00:00:04.37,00:00:06.17,262,370,'
+        'turn-on,0,light,1,[\'light\'],[1]',
+        '2,P02,P02_03,take cup,00:01:00.00,00:01:01.00,3600,3660,take,0,'
+        'cup,0,[\'cup\'],[0]',
     ]
     (ann /
      'EPIC_train_action_labels.csv').write_text('\n'.join([header] + rows) +
@@ -195,10 +197,13 @@ def test_epic_kitchens(tmp_path, convert):
         '1924,P01,P01_11,00:00:00.34,00:00:02.34,17,117\n')
     (ann / 'EPIC_verb_classes.csv').write_text(
         'verb_id,class_key,verbs\n1,put,"[\'put\']"\n0,take,"[\'take\']"\n')
-    convert('epic_kitchens', ann, out, '--val-ratio', 0)
+    (ann / 'EPIC_noun_classes.csv'
+     ).write_text('noun_id,class_key,nouns\n0,cup,[]\n1,light,[]\n2,door,[]\n')
+    stdout = convert('epic_kitchens', ann, out, '--val-ratio', 0)
+    assert 'num_nouns: 3' in stdout
     assert _lines(out / 'epic55_train_list_rawframes.txt') == [
-        'train/P01/P01_01 7 195 3 8', 'train/P01/P01_01 261 109 6 114',
-        'train/P02/P02_03 3599 61 0 13'
+        'train/P01/P01_01 7 195 1 2', 'train/P01/P01_01 261 109 0 1',
+        'train/P02/P02_03 3599 61 0 0'
     ]
     assert not (out / 'epic55_val_list_rawframes.txt').exists()
     assert _lines(out / 'epic55_test_s1_list_rawframes.txt') == [

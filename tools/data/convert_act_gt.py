@@ -7,7 +7,9 @@ Examples::
     python tools/data/convert_act_gt.py jhmdb data/jhmdb
 
 Each reads the released ACT/MOC ground-truth pickle in the dataset folder
-(Python 2), cleans it (names to ``str``, tube rows outside the video
+(Python 2; for UCF101-24 also the corrected annotations of
+gurkirt/corrected-UCF101-Annots, ``--gt pyannot_with_class_names.pkl``),
+cleans it (names to ``str``, tube rows outside the video
 dropped, boxes clipped to the frame), checks that the frames of every video
 are there and writes the Python 3 pickle that the configs read. See
 ``tools/data/ucf101_24/README.md`` and ``tools/data/jhmdb/README.md``.

@@ -45,9 +45,10 @@ class VerbNounHead(BaseHead):
     Args:
         num_verbs (int): Number of verb classes (EPIC-55: 125 as in the
             W3 paper, EPIC-100: 97).
-        num_nouns (int): Number of noun classes (EPIC-55: 331 as in the
-            W3 paper; EPIC-100: 300, of which DATAR keeps the 293 with
-            training samples).
+        num_nouns (int): Number of noun classes (EPIC-55: 352, the
+            released class list, whose ids the training labels use up to
+            351; the W3 paper counts 331. EPIC-100: 300, of which DATAR keeps
+            the 293 with training samples).
         in_channels (int): Feature channels ``C``.
         num_segments (int): Segments averaged per sample (TSM).
             Defaults to 1.

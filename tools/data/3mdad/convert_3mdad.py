@@ -23,24 +23,14 @@ here is ours: ``--num-folds`` driver-out folds, every driver tested once
 """
 import argparse
 import json
-import os
 import os.path as osp
-import re
 
 from tqdm import tqdm
 
 from mmvb.datasets import (dump_driver_annotations, list_images,
                            make_subject_folds, natural_key, window_clips)
-
-CLASSES = ('safe_driving', 'doing_hair_and_makeup', 'adjusting_radio',
-           'gps_operating', 'writing_message_right_hand',
-           'writing_message_left_hand', 'talking_phone_right_hand',
-           'talking_phone_left_hand', 'having_picture', 'talking_to_passenger',
-           'singing_or_dancing', 'fatigue_and_somnolence',
-           'drinking_right_hand', 'drinking_left_hand', 'reaching_behind',
-           'smoking')
-SUBJECT = re.compile(r'^s(?:ubject)?[\s_-]*0*(\d+)$', re.IGNORECASE)
-ACTION = re.compile(r'^a(?:ction)?[\s_-]*0*(\d+)$', re.IGNORECASE)
+from mmvb.datasets.releases.driver import TMDAD_CLASSES as CLASSES
+from mmvb.datasets.releases.driver import find_3mdad_folders
 
 
 def convert(root: str,
@@ -49,26 +39,12 @@ def convert(root: str,
             clip_frames: int = 0,
             num_folds: int = 5,
             progress: bool = True) -> dict:
-    view = re.compile(view_pattern, re.IGNORECASE) if view_pattern else None
-    leaves = []
-    for dirpath, _, _ in os.walk(root):
-        rel = osp.relpath(dirpath, root)
-        parts = rel.split(os.sep)
-        subj = [SUBJECT.match(p) for p in parts]
-        act = [ACTION.match(p) for p in parts]
-        if not any(subj) or not act[-1]:
-            continue
-        if view is not None and not view.search(rel):
-            continue
-        subject = [m for m in subj if m][-1].group(1)
-        leaves.append((rel, subject, int(act[-1].group(1))))
+    leaves = find_3mdad_folders(root, view_pattern)
     data_list = []
     for rel, subject, action in tqdm(
             sorted(leaves, key=lambda x: natural_key(x[0])),
             desc='3mdad',
             disable=not progress):
-        if not 1 <= action <= len(CLASSES):
-            continue
         frames = list_images(osp.join(root, rel))
         windows = window_clips(
             len(frames), clip_frames, min_frames=max(1, clip_frames // 2))

@@ -19,17 +19,17 @@ protocol is AIDE's fixed 65/15/20 random split (not subject-disjoint; AIDE
 has no driver ids), one fold split by sample id.
 """
 import argparse
-import csv
 import json
 import os.path as osp
 
 from tqdm import tqdm
 
 from mmvb.datasets import dump_driver_annotations, list_images
-
-CLASSES = ('Smoking', 'Making Phone', 'Looking Around', 'Dozing Off',
-           'Normal Driving', 'Talking', 'Body Movement')
-SPLITS = dict(train='training.csv', val='validation.csv', test='testing.csv')
+from mmvb.datasets.releases.driver import AIDE_CLASSES as CLASSES
+from mmvb.datasets.releases.driver import AIDE_SPLITS as SPLITS
+from mmvb.datasets.releases.driver import \
+    aide_behaviour_label as behaviour_label
+from mmvb.datasets.releases.driver import read_aide_split as read_split
 
 
 def convert(root: str,
@@ -40,15 +40,12 @@ def convert(root: str,
     csv_dir = csv_dir or root
     data_list, folds = [], [dict()]
     for split, name in SPLITS.items():
-        with open(osp.join(csv_dir, name)) as f:
-            rows = [r for r in csv.reader(f) if r][1:]  # header "0,1"
+        rows = read_split(osp.join(csv_dir, name))
         ids = []
         for sample_dir, ann_path in tqdm(
                 rows, desc=f'aide {split}', disable=not progress):
-            sample_dir = sample_dir.strip().rstrip('/')
             sample = osp.basename(sample_dir)
-            with open(osp.join(root, ann_path.strip())) as f:
-                ann = json.load(f)
+            label = behaviour_label(osp.join(root, ann_path))
             frame_dir = osp.join(sample_dir, f'{view}frames')
             frames = list_images(osp.join(root, frame_dir))
             if not frames:
@@ -59,7 +56,7 @@ def convert(root: str,
                 dict(
                     id=sample_id,
                     subject=sample,
-                    label=CLASSES.index(ann['driver_behavior_label']),
+                    label=label,
                     source='frames',
                     path=frame_dir,
                     frames=frames))

@@ -14,39 +14,36 @@ Example::
         data/auc/annotations.json
 
 The ``Image`` column holds paths of the authors' machine; the last two
-components (class folder and file name) are resolved under ROOT. v1 has no
+components (class folder and file name) are resolved under ROOT. The class
+folder must agree with ``Label`` (0-9); a disagreement, another header or a
+missing image stops the conversion with an error naming the line. v1 has no
 driver ids, so the protocol is the provided split (one fold, split by sample
 id; validation = test).
 """
 import argparse
-import csv
 import json
+import os
 import os.path as osp
 
 from tqdm import tqdm
 
 from mmvb.datasets import dump_driver_annotations
-
-CLASSES = ('safe_driving', 'texting_right', 'phone_right', 'texting_left',
-           'phone_left', 'adjusting_radio', 'drinking', 'hair_and_makeup',
-           'reaching_behind', 'talking_to_passenger')
+from mmvb.datasets.releases.driver import AUC_CLASSES as CLASSES
+from mmvb.datasets.releases.driver import read_auc_list
 
 
 def _read(root: str, csv_name: str, progress: bool) -> list:
-    with open(osp.join(root, csv_name)) as f:
-        rows = list(csv.DictReader(f))
+    rows = read_auc_list(osp.join(root, csv_name))
     samples = []
-    for row in tqdm(rows, desc=csv_name, disable=not progress):
-        parts = row['Image'].strip().replace('\\', '/').split('/')
-        rel = osp.join(parts[-2], parts[-1])
+    for row, rel, label in tqdm(rows, desc=csv_name, disable=not progress):
         if not osp.isfile(osp.join(root, rel)):
-            raise FileNotFoundError(f'{rel} ({row["Image"]}) missing in '
-                                    f'{root}')
+            raise FileNotFoundError(
+                f'{rel} (line {row.line} of {row.path}) missing in {root}')
         samples.append(
             dict(
-                id='auc_' + osp.splitext(f'{parts[-2]}_{parts[-1]}')[0],
+                id='auc_' + osp.splitext(rel.replace(os.sep, '_'))[0],
                 subject='unknown',
-                label=int(row['Label']),
+                label=label,
                 source='image',
                 path=rel))
     return samples

@@ -19,10 +19,16 @@ files): ``type`` such as ``driver_actions/texting_right`` with
 the three cameras). The body camera's frame is the annotation frame minus
 the body-to-face ``frame_shift`` of ``streams``, relative to the stream that
 starts first (the DMD exploration tool's rule). DriveCLIP's ``yawning``
-comes from the drowsiness annotation (any action type containing
-``yawning``). Every interval becomes one clip, cut into windows of
-``--clip-seconds`` (the last, shorter one is kept if at least 1 s long),
-sampled at ``--fps``.
+comes from the drowsiness annotation (``yawning/Yawning with hand`` and
+``yawning/Yawning without hand``). Action types are ``<level>/<label>`` as
+the DMD annotation tool writes them; a ``driver_actions`` or ``yawning``
+label outside the tool's vocabulary (``annotation-tool/config_distraction
+.json`` / ``config_drowsiness.json`` of Vicomtech/DMD-Driver-Monitoring-
+Dataset) stops the conversion with an error naming the file and the action,
+so that a renamed class is not dropped silently; the other levels (gaze,
+hands, talking, ...) are not used. Every interval becomes one clip, cut
+into windows of ``--clip-seconds`` (the last, shorter one is kept if at
+least 1 s long), sampled at ``--fps``.
 """
 import argparse
 import json
@@ -33,49 +39,14 @@ import re
 from tqdm import tqdm
 
 from mmvb.datasets import dump_driver_annotations, video_info, window_clips
+from mmvb.datasets.releases.driver import \
+    dmd_action_intervals as action_intervals
 
 DRIVECLIP_CLASSES = ('drinking', 'hair_and_makeup', 'phonecall_right', 'radio',
                      'reach_backseat', 'reach_side', 'safe_drive',
                      'talking_to_passenger', 'texting_right', 'yawning')
 FOLDS_FILE = osp.join(
     osp.dirname(osp.abspath(__file__)), 'driveclip_folds.json')
-
-
-def _root_node(ann: dict) -> dict:
-    for key in ('openlabel', 'vcd'):
-        if key in ann:
-            return ann[key]
-    raise ValueError('not an OpenLABEL/VCD annotation')
-
-
-def body_offset(streams: dict) -> int:
-    """Annotation frame -> body-camera frame offset (subtract it)."""
-
-    def shift(name):
-        props = streams.get(name, {}).get('stream_properties', {})
-        return int(props.get('sync', {}).get('frame_shift', 0))
-
-    body, hands = shift('body_camera'), shift('hands_camera')
-    earliest = min(0, body, hands)  # face has shift 0
-    return body - earliest
-
-
-def action_intervals(ann_file: str, classes) -> list:
-    """The wanted actions as ``(class name, frame_start, frame_end)`` and
-    the body-camera frame offset."""
-    with open(ann_file) as f:
-        node = _root_node(json.load(f))
-    out = []
-    for action in node.get('actions', {}).values():
-        kind = action.get('type', action.get('name', ''))
-        name = kind.split('/')[-1].strip().lower().replace(' ', '_')
-        if 'yawning' in kind.lower():
-            name = 'yawning'
-        if name not in classes:
-            continue
-        for iv in action.get('frame_intervals', []):
-            out.append((name, int(iv['frame_start']), int(iv['frame_end'])))
-    return out, body_offset(node.get('streams', {}))
 
 
 def convert(root: str,

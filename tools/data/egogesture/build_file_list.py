@@ -15,7 +15,11 @@ case-insensitively) and writes one line per gesture segment::
 
 for ``RawframeDataset(with_offset=True, filename_tmpl='{:06}.jpg')``.
 Subjects are split as in the dataset paper (30 train, 10 val, 10 test).
-Segments whose frames are missing are skipped (and counted).
+A label row that is not three integers with a class in 1..83 and
+``1 <= start <= end`` stops the conversion with an error naming the file,
+line and column (all-blank rows, such as ``" ,,"`` in the release's
+``subject03/Scene2/Group6.csv``, are skipped). Segments whose frames are
+missing are skipped (and counted).
 
 Example::
 
@@ -24,22 +28,19 @@ Example::
         data/egogesture
 """
 import argparse
-import csv
-import os
 import os.path as osp
-import re
 
 from tqdm import tqdm
 
 from mmvb.datasets import count_frames, write_list
-
-SPLIT_SUBJECTS = dict(
-    train=(3, 4, 5, 6, 8, 10, 15, 16, 17, 20, 21, 22, 23, 25, 26, 27, 30, 32,
-           36, 38, 39, 40, 42, 43, 44, 45, 46, 48, 49, 50),
-    val=(1, 7, 12, 13, 24, 29, 33, 34, 35, 37),
-    test=(2, 9, 11, 14, 18, 19, 28, 31, 41, 47))
-_CSV = re.compile(r'^group(\d+)\.csv$', re.IGNORECASE)
-_SUBJECT = re.compile(r'^subject(\d+)$', re.IGNORECASE)
+from mmvb.datasets.releases.recognition import \
+    EGOGESTURE_SPLIT_SUBJECTS as SPLIT_SUBJECTS
+from mmvb.datasets.releases.recognition import \
+    egogesture_frame_dir as frame_dir
+from mmvb.datasets.releases.recognition import \
+    egogesture_label_files as label_files
+from mmvb.datasets.releases.recognition import \
+    read_egogesture_labels as read_label_file
 
 
 def parse_args():
@@ -50,33 +51,6 @@ def parse_args():
     parser.add_argument(
         '--no-progress', action='store_true', help='hide progress bars')
     return parser.parse_args()
-
-
-def _listdir(path):
-    return sorted(os.listdir(path)) if osp.isdir(path) else []
-
-
-def _find(parent, name):
-    """The entry of ``parent`` named ``name`` up to letter case."""
-    for entry in _listdir(parent):
-        if entry.lower() == name.lower():
-            return entry
-    return None
-
-
-def label_files(labels_dir):
-    """``(subject, scene, group, csv path)`` of every label file."""
-    for subject in _listdir(labels_dir):
-        match = _SUBJECT.match(subject)
-        if not match:
-            continue
-        for scene in _listdir(osp.join(labels_dir, subject)):
-            scene_dir = osp.join(labels_dir, subject, scene)
-            for name in _listdir(scene_dir):
-                group = _CSV.match(name)
-                if group:
-                    yield (int(match.group(1)), scene, int(group.group(1)),
-                           osp.join(scene_dir, name))
 
 
 def convert(images_dir, labels_dir, out_dir, progress=True):
@@ -93,18 +67,10 @@ def convert(images_dir, labels_dir, out_dir, progress=True):
         split = split_of.get(subject)
         if split is None:
             continue
-        subject_dir = _find(images_dir, f'Subject{subject:02d}')
-        rel = None
-        if subject_dir is not None:
-            scene_dir = _find(osp.join(images_dir, subject_dir), scene)
-            if scene_dir is not None:
-                rel = osp.join(subject_dir, scene_dir, 'Color', f'rgb{group}')
+        rel = frame_dir(images_dir, subject, scene, group)
         num_frames = count_frames(osp.join(images_dir, rel)) if rel else 0
-        with open(path) as f:
-            rows = [r for r in csv.reader(f) if len(r) >= 3 and r[0].strip()]
-        for label, start, end in ((int(float(r[0])), int(float(r[1])),
-                                   int(float(r[2]))) for r in rows):
-            if rel is None or end > num_frames or start < 1 or end < start:
+        for label, start, end in read_label_file(path):
+            if rel is None or end > num_frames:
                 skipped[split] += 1
                 continue
             lines[split].append(

@@ -3,9 +3,9 @@
 
 Reads the official annotations (``epic-kitchens-55-annotations``)::
 
-    EPIC_train_action_labels.csv   uid, video_id, narration,
-        start_timestamp, stop_timestamp, start_frame, stop_frame,
-        participant_id, verb, verb_class, noun, noun_class, all_nouns,
+    EPIC_train_action_labels.csv   uid, participant_id, video_id,
+        narration, start_timestamp, stop_timestamp, start_frame,
+        stop_frame, verb, verb_class, noun, noun_class, all_nouns,
         all_noun_classes
     EPIC_test_s1_timestamps.csv    uid, participant_id, video_id,
     EPIC_test_s2_timestamps.csv      start_timestamp, stop_timestamp,
@@ -27,19 +27,32 @@ labels are not public (the paper's Table 4 is from the challenge server);
 ``--val-ratio`` holds out that fraction of the training videos (chosen with
 ``--seed``) as a validation split; 0 keeps every segment for training.
 
+The files are checked against the published format (columns in the official
+order, integer frames with ``1 <= start_frame <= stop_frame``, class ids
+inside the class lists: 125 verbs and 352 nouns in the released lists, which
+the label lists keep as they are); a bad row stops the conversion with an
+error naming the file, line and column.
+
 Example::
 
     python tools/data/epic_kitchens/build_file_list.py \
         data/epic_kitchens/annotations data/epic_kitchens --val-ratio 0.1
 """
 import argparse
-import csv
 import os.path as osp
 import random
 
 from tqdm import tqdm
 
 from mmvb.datasets import write_list
+from mmvb.datasets.releases.recognition import \
+    EPIC55_TEST_COLUMNS as TEST_COLUMNS
+from mmvb.datasets.releases.recognition import \
+    EPIC55_TRAIN_COLUMNS as TRAIN_COLUMNS
+from mmvb.datasets.releases.recognition import \
+    read_epic55_classes as read_classes
+from mmvb.datasets.releases.recognition import \
+    read_epic55_segments as read_segments
 
 
 def parse_args():
@@ -57,36 +70,34 @@ def parse_args():
     return parser.parse_args()
 
 
-def read_csv(path):
-    with open(path, newline='') as f:
-        return list(csv.DictReader(f))
-
-
-def segment(row, subset):
-    start, stop = int(row['start_frame']), int(row['stop_frame'])
-    frame_dir = f"{subset}/{row['participant_id']}/{row['video_id']}"
-    return f'{frame_dir} {start - 1} {stop - start + 1}'
-
-
 def convert(ann_dir, out_dir, val_ratio=0.1, seed=0, progress=True):
-    """Write the lists; returns ``{list name: number of segments}``."""
+    """Write the lists; returns ``{list name: number of segments}`` and the
+    class counts (``num_verbs``, ``num_nouns``)."""
     if not 0 <= val_ratio < 1:
         raise ValueError(f'val_ratio must be in [0, 1), got {val_ratio}')
-    rows = read_csv(osp.join(ann_dir, 'EPIC_train_action_labels.csv'))
-    videos = sorted({r['video_id'] for r in rows})
+    classes = {
+        kind:
+        read_classes(osp.join(ann_dir, f'EPIC_{kind}_classes.csv'), kind)
+        for kind in ('verb', 'noun')
+    }
+    rows = read_segments(
+        osp.join(ann_dir, 'EPIC_train_action_labels.csv'), TRAIN_COLUMNS,
+        len(classes['verb']), len(classes['noun']))
+    videos = sorted({r[0] for r in rows})
     num_val = int(round(len(videos) * val_ratio))
     val_videos = set(random.Random(seed).sample(videos, num_val))
     lists = dict(train=[], val=[])
-    for row in tqdm(rows, desc='epic55 train', disable=not progress):
-        split = 'val' if row['video_id'] in val_videos else 'train'
-        lists[split].append(f"{segment(row, 'train')} {row['verb_class']} "
-                            f"{row['noun_class']}")
+    for frame_dir, offset, num, verb, noun in tqdm(
+            rows, desc='epic55 train', disable=not progress):
+        split = 'val' if frame_dir in val_videos else 'train'
+        lists[split].append(f'train/{frame_dir} {offset} {num} {verb} {noun}')
     for s in ('s1', 's2'):
         path = osp.join(ann_dir, f'EPIC_test_{s}_timestamps.csv')
         if osp.isfile(path):
             lists[f'test_{s}'] = [
-                segment(row, 'test') for row in tqdm(
-                    read_csv(path),
+                f'test/{frame_dir} {offset} {num}'
+                for frame_dir, offset, num in tqdm(
+                    read_segments(path, TEST_COLUMNS),
                     desc=f'epic55 test {s}',
                     disable=not progress)
             ]
@@ -96,14 +107,9 @@ def convert(ann_dir, out_dir, val_ratio=0.1, seed=0, progress=True):
             continue
         summary[name] = write_list(
             osp.join(out_dir, f'epic55_{name}_list_rawframes.txt'), lines)
-    for kind in ('verb', 'noun'):
-        path = osp.join(ann_dir, f'EPIC_{kind}_classes.csv')
-        if osp.isfile(path):
-            classes = sorted(
-                read_csv(path), key=lambda r: int(r[f'{kind}_id']))
-            write_list(
-                osp.join(out_dir, f'{kind}_map.txt'),
-                [r['class_key'] for r in classes])
+    for kind, keys in classes.items():
+        write_list(osp.join(out_dir, f'{kind}_map.txt'), keys)
+        summary[f'num_{kind}s'] = len(keys)
     return summary
 
 
@@ -112,7 +118,8 @@ def main():
     summary = convert(args.ann_dir, args.out_dir, args.val_ratio, args.seed,
                       not args.no_progress)
     for name, count in summary.items():
-        print(f'{name}: {count} segments')
+        print(f'{name}: {count}' if name.
+              startswith('num_') else f'{name}: {count} segments')
 
 
 if __name__ == '__main__':

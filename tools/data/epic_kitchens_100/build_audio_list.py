@@ -25,7 +25,11 @@ verbs and 293 nouns): the kept classes are renumbered in their official
 order, and a validation segment whose verb or noun was removed gets ``-1``
 (it stays in the list, so the validation set keeps all its 9,668
 segments, and counts as wrong). ``--keep-all-classes`` keeps the official
-97 / 300 indices. Videos without decodable audio are left out.
+97 / 300 indices. Videos without decodable audio are left out (and
+counted). The CSVs are checked against the published format (columns in the
+official order, ``HH:MM:SS.ss`` timestamps with start <= stop, class ids
+inside the class lists); a bad row stops the conversion with an error
+naming the file, line and column.
 
 Example::
 
@@ -34,26 +38,15 @@ Example::
         data/epic100_audio --workers 8
 """
 import argparse
-import csv
 import os
 import os.path as osp
 
 from mmvb.datasets import index_files, prepare_clips
-
-SPLITS = (('train', 'EPIC_100_train.csv'), ('val', 'EPIC_100_validation.csv'))
-
-
-def to_seconds(timestamp: str) -> float:
-    """``'HH:MM:SS.ss'`` -> seconds."""
-    hours, minutes, seconds = timestamp.split(':')
-    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
-
-
-def read_class_keys(path: str) -> list:
-    """Class keys by official id from ``EPIC_100_{verb,noun}_classes.csv``."""
-    with open(path, newline='') as f:
-        rows = sorted(csv.DictReader(f), key=lambda r: int(r['id']))
-    return [r['key'] for r in rows]
+from mmvb.datasets.releases.audio import EPIC100_SPLITS as SPLITS
+from mmvb.datasets.releases.audio import \
+    read_epic100_classes as read_class_keys
+from mmvb.datasets.releases.audio import read_epic100_segments as read_segments
+from mmvb.datasets.releases.audio import to_seconds  # noqa: F401
 
 
 def parse_args(argv=None):
@@ -73,19 +66,16 @@ def parse_args(argv=None):
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    segments = {}
-    for split, name in SPLITS:
-        with open(osp.join(args.ann_dir, name), newline='') as f:
-            segments[split] = [
-                (r['video_id'], to_seconds(r['start_timestamp']),
-                 to_seconds(r['stop_timestamp']), int(r['verb_class']),
-                 int(r['noun_class'])) for r in csv.DictReader(f)
-            ]
     keys = dict(
         verb=read_class_keys(
             osp.join(args.ann_dir, 'EPIC_100_verb_classes.csv')),
         noun=read_class_keys(
             osp.join(args.ann_dir, 'EPIC_100_noun_classes.csv')))
+    segments = {
+        split: read_segments(
+            osp.join(args.ann_dir, name), len(keys['verb']), len(keys['noun']))
+        for split, name in SPLITS
+    }
     # Official id -> kept index.
     os.makedirs(args.out_dir, exist_ok=True)
     maps = {}

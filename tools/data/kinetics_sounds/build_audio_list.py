@@ -14,6 +14,11 @@ Input (the official K400 layout)::
         label,youtube_id,time_start,time_end,split[,is_cc]
     VIDEO_DIR/**/{youtube_id}_{time_start:06d}_{time_end:06d}.mp4
 
+The annotation files may also carry the names of the other K400 releases
+(``val.csv``, ActivityNet's crawler ``kinetics-400_{train,val}.csv``); a
+file with other columns, or a row with a non-integer time, stops the
+conversion with an error naming the file, line and column.
+
 Output (``mmaction``'s ``AudioDataset`` format,
 ``path num_samples label``)::
 
@@ -32,14 +37,14 @@ Example::
         data/kinetics_sounds --extract --workers 8
 """
 import argparse
-import csv
 import os
 import os.path as osp
 import sys
 
 from mmvb.datasets import build_clip_list, index_files
-
-SPLITS = (('train', 'train.csv'), ('val', 'validate.csv'))
+from mmvb.datasets.releases.audio import KINETICS_SPLITS as SPLITS
+from mmvb.datasets.releases.audio import find_annotation
+from mmvb.datasets.releases.audio import read_kinetics as read_annotations
 
 
 def read_classes(path: str) -> list:
@@ -72,16 +77,13 @@ def main(argv=None) -> dict:
     os.makedirs(args.out_dir, exist_ok=True)
     summary = {}
     seen_labels = set()
-    for split, csv_name in SPLITS:
+    for split, names in SPLITS:
         rows = []
-        with open(osp.join(args.ann_dir, csv_name), newline='') as f:
-            for row in csv.DictReader(f):
-                seen_labels.add(row['label'])
-                if row['label'] not in label_of:
-                    continue
-                stem = (f"{row['youtube_id']}_{int(row['time_start']):06d}_"
-                        f"{int(row['time_end']):06d}")
-                rows.append((stem, label_of[row['label']]))
+        for label, stem in read_annotations(
+                find_annotation(args.ann_dir, names)):
+            seen_labels.add(label)
+            if label in label_of:  # the other K400 classes are not used
+                rows.append((stem, label_of[label]))
         lines, summary[split] = build_clip_list(rows, args.video_dir,
                                                 args.out_dir, split,
                                                 args.extract, args.sample_rate,

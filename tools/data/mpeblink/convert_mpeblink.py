@@ -14,7 +14,12 @@ with ``video.mp4`` and ``annote.json``) and writes, like the official
   ``blinks_binary`` 0/1 per annotated frame and ``null`` where absent).
 
 Annotation ids are 1..N in sorted-video order within a split (the
-official evaluator relies on this). Videos are decoded with OpenCV.
+official evaluator relies on this). Videos are decoded with OpenCV. Every
+``annote.json`` is checked first (:func:`mmvb.datasets.mpeblink_dataset
+.check_annote`); a malformed one stops the conversion with an error naming
+the file and the key. Videos that decode to another number of frames than
+their ``length`` are listed (the official converter writes every decoded
+frame; the dataset reads annotations for the frames that exist).
 
 Example::
 
@@ -29,6 +34,8 @@ from typing import Dict, List, Optional, Sequence
 
 import cv2
 from tqdm import tqdm
+
+from mmvb.datasets.mpeblink_dataset import check_annote
 
 SPLITS = ('validate', 'train', 'test')
 
@@ -96,13 +103,17 @@ def convert_split(root: str,
     video_ids = sorted(int(v) for v in os.listdir(split_root))
     for video_id in tqdm(video_ids, desc=split, disable=not progress):
         video_root = osp.join(split_root, str(video_id))
-        with open(osp.join(video_root, 'annote.json')) as f:
+        ann_path = osp.join(video_root, 'annote.json')
+        with open(ann_path) as f:
             raw = json.load(f)
-        height, width = raw.pop('height'), raw.pop('width')
-        length = raw.pop('length')
+        persons = check_annote(raw, ann_path)
+        height, width, length = raw['height'], raw['width'], raw['length']
         file_names = extract_frames(
             osp.join(video_root, 'video.mp4'),
             osp.join(frames_root, str(video_id)), str(video_id), size, ext)
+        if len(file_names) != length:
+            print(f'{ann_path}: length {length}, but video.mp4 decodes to '
+                  f'{len(file_names)} frames')
         videos.append(
             dict(
                 height=target_h,
@@ -110,7 +121,7 @@ def convert_split(root: str,
                 length=length,
                 file_names=file_names,
                 id=video_id))
-        for person in raw.values():
+        for person in persons.values():
             ann = dict(
                 height=target_h, width=target_w, length=1, category_id=1)
             ann.update(

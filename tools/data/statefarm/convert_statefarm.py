@@ -13,23 +13,23 @@ Example::
         data/statefarm/annotations.json
 
 Only the labelled training images are used (the Kaggle test set has no
-labels). Folds: DriveCLIP's driver-out protocol, 7 folds holding out 3
+labels). The list must have the published columns and classes ``c0`` to
+``c9``; a listed image that is missing stops the conversion with an error
+naming the line. Folds: DriveCLIP's driver-out protocol, 7 folds holding out 3
 drivers each; fold 0 holds out p052, p056 and p061 (the drivers DriveCLIP's
 split script names), folds 1-6 the next 18 drivers in sorted order (DriveCLIP
 does not publish them). Validation = the held-out drivers.
 """
 import argparse
-import csv
 import json
 import os.path as osp
 
 from tqdm import tqdm
 
 from mmvb.datasets import dump_driver_annotations, make_subject_folds
+from mmvb.datasets.releases.driver import STATEFARM_CLASSES as CLASSES
+from mmvb.datasets.releases.driver import read_statefarm_list
 
-CLASSES = ('safe_driving', 'texting_right', 'phone_right', 'texting_left',
-           'phone_left', 'operating_radio', 'drinking', 'reaching_behind',
-           'hair_and_makeup', 'talking_to_passenger')
 FIRST_FOLD = ('p052', 'p056', 'p061')
 
 
@@ -38,19 +38,20 @@ def convert(root: str,
             num_folds: int = 7,
             held_out: int = 3,
             progress: bool = True) -> dict:
-    with open(osp.join(root, 'driver_imgs_list.csv')) as f:
-        rows = list(csv.DictReader(f))
+    rows = read_statefarm_list(osp.join(root, 'driver_imgs_list.csv'))
     data_list = []
-    for row in tqdm(rows, desc='statefarm', disable=not progress):
-        cls = row['classname'].strip()
-        rel = osp.join('imgs', 'train', cls, row['img'].strip())
+    for row, label in tqdm(rows, desc='statefarm', disable=not progress):
+        img = row.text_of('img')
+        rel = osp.join('imgs', 'train', row.text_of('classname'), img)
         if not osp.isfile(osp.join(root, rel)):
-            raise FileNotFoundError(f'{rel} is listed but missing in {root}')
+            raise FileNotFoundError(
+                f'{rel} is listed on line {row.line} of {row.path} but '
+                f'missing in {root}')
         data_list.append(
             dict(
-                id='statefarm_' + osp.splitext(row['img'].strip())[0],
-                subject=row['subject'].strip(),
-                label=int(cls.lstrip('c')),
+                id='statefarm_' + osp.splitext(img)[0],
+                subject=row.text_of('subject'),
+                label=label,
                 source='image',
                 path=rel))
     folds = make_subject_folds([d['subject'] for d in data_list],

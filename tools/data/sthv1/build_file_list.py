@@ -17,7 +17,9 @@ and the frames ``<frame_dir>/<id>/00001.jpg ...`` of
     flip_label_map.json                    left/right classes for Flip
 
 Labels follow the line order of the labels CSV (as MMAction2's
-``parse_sthv1_splits``). Videos whose frame folder is missing or empty are
+``parse_sthv1_splits``). A row with another number of cells or a class name
+that is not in the labels CSV stops the conversion with an error naming the
+file, line and column. Videos whose frame folder is missing or empty are
 skipped (and counted). Configs read the frames with
 ``filename_tmpl='{:05}.jpg'``.
 
@@ -33,9 +35,10 @@ import os.path as osp
 from tqdm import tqdm
 
 from mmvb.datasets import count_frames, left_right_flip_label_map, write_list
-
-PREFIX = 'something-something-v1'
-SPLITS = (('train', 'train'), ('validation', 'val'), ('test', 'test'))
+from mmvb.datasets.releases.recognition import STH_SPLITS as SPLITS
+from mmvb.datasets.releases.recognition import STHV1_PREFIX as PREFIX
+from mmvb.datasets.releases.recognition import read_sthv1_labels as read_labels
+from mmvb.datasets.releases.recognition import read_sthv1_split as read_split
 
 
 def parse_args():
@@ -49,15 +52,9 @@ def parse_args():
     return parser.parse_args()
 
 
-def read_rows(path):
-    with open(path) as f:
-        return [line.rstrip('\n').split(';') for line in f if line.strip()]
-
-
 def convert(ann_dir, frame_dir, out_dir, progress=True):
     """Write the lists; returns ``{split: (written, skipped)}``."""
-    with open(osp.join(ann_dir, f'{PREFIX}-labels.csv')) as f:
-        names = [line.strip() for line in f if line.strip()]
+    names = read_labels(osp.join(ann_dir, f'{PREFIX}-labels.csv'))
     label_of = {name: i for i, name in enumerate(names)}
     summary = {}
     for official, split in SPLITS:
@@ -67,17 +64,15 @@ def convert(ann_dir, frame_dir, out_dir, progress=True):
                 continue
             raise FileNotFoundError(path)
         lines, skipped = [], 0
-        for row in tqdm(
-                read_rows(path), desc=f'sthv1 {split}', disable=not progress):
-            vid = row[0]
+        rows = read_split(path, None if split == 'test' else label_of)
+        for vid, label in tqdm(
+                rows, desc=f'sthv1 {split}', disable=not progress):
             num = count_frames(osp.join(frame_dir, vid))
             if num == 0:
                 skipped += 1
                 continue
-            if split == 'test':
-                lines.append(f'{vid} {num}')
-            else:
-                lines.append(f'{vid} {num} {label_of[row[1]]}')
+            lines.append(
+                f'{vid} {num}' if label is None else f'{vid} {num} {label}')
         write_list(
             osp.join(out_dir, f'sthv1_{split}_list_rawframes.txt'), lines)
         summary[split] = (len(lines), skipped)

@@ -16,8 +16,10 @@ and writes to ``out_dir``::
     flip_label_map.json                 left/right classes for Flip
 
 The label of a video is the index of its template with the brackets
-removed (as MMAction2's ``parse_sthv2_splits``). With ``--video-dir``,
-videos missing from that folder are skipped.
+removed (as MMAction2's ``parse_sthv2_splits``); an item without ``id`` or
+``template``, or a template that is not in the labels file, stops the
+conversion with an error naming the file and the item. With
+``--video-dir``, videos missing from that folder are skipped (and counted).
 
 Example::
 
@@ -31,9 +33,11 @@ import os.path as osp
 from tqdm import tqdm
 
 from mmvb.datasets import left_right_flip_label_map, write_list
-
-PREFIX = 'something-something-v2'
-SPLITS = (('train', 'train'), ('validation', 'val'), ('test', 'test'))
+from mmvb.datasets.annotation_io import AnnotationError
+from mmvb.datasets.releases.recognition import STH_SPLITS as SPLITS
+from mmvb.datasets.releases.recognition import STHV2_PREFIX as PREFIX
+from mmvb.datasets.releases.recognition import read_sthv2_labels as read_labels
+from mmvb.datasets.releases.recognition import sthv2_video_label as video_label
 
 
 def parse_args():
@@ -50,8 +54,7 @@ def parse_args():
 
 def convert(ann_dir, out_dir, video_dir=None, ext='webm', progress=True):
     """Write the lists; returns ``{split: (written, skipped)}``."""
-    with open(osp.join(ann_dir, f'{PREFIX}-labels.json')) as f:
-        label_of = {k: int(v) for k, v in json.load(f).items()}
+    label_of = read_labels(osp.join(ann_dir, f'{PREFIX}-labels.json'))
     names = [None] * len(label_of)
     for name, idx in label_of.items():
         names[idx] = name
@@ -65,17 +68,19 @@ def convert(ann_dir, out_dir, video_dir=None, ext='webm', progress=True):
         with open(path) as f:
             items = json.load(f)
         lines, skipped = [], 0
-        for item in tqdm(items, desc=f'sthv2 {split}', disable=not progress):
+        for index, item in enumerate(
+                tqdm(items, desc=f'sthv2 {split}', disable=not progress)):
+            if 'id' not in item:
+                raise AnnotationError(
+                    path, 'item has no \'id\'', key=f'[{index}]')
+            label = None if split == 'test' else video_label(
+                item, index, path, label_of)
             filename = f"{item['id']}.{ext}"
             if video_dir is not None and not osp.isfile(
                     osp.join(video_dir, filename)):
                 skipped += 1
                 continue
-            if split == 'test':
-                lines.append(filename)
-            else:
-                template = item['template'].replace('[', '').replace(']', '')
-                lines.append(f'{filename} {label_of[template]}')
+            lines.append(filename if label is None else f'{filename} {label}')
         write_list(osp.join(out_dir, f'sthv2_{split}_list_videos.txt'), lines)
         summary[split] = (len(lines), skipped)
     write_list(osp.join(out_dir, 'label_map.txt'), names)

@@ -7,8 +7,11 @@ folder per driver)::
 
     ROOT/user_id_19332/Dashboard_user_id_19332_NoAudio_5.MP4  # + Rear_view_*,
     ROOT/user_id_19332/user_id_19332.csv                     #   Right_side_*
-        # Filename,Camera View,Activity Type,Start Time,End Time,Label,
-        # Appearance Block   (Filename only on a video's first row)
+        # [User ID,]Filename,Camera View,Activity Type,Start Time,End Time,
+        # Label/Class ID,Appearance Block
+        # (Filename only on a video's first row; labels "7", "Class 7" or
+        # "NA" for the gaps between activities; the label column is also
+        # called "Label" or "Label (Primary)" in some copies)
 
 Example::
 
@@ -22,25 +25,25 @@ camera, user id and recording number, so name variants such as
 with an appearance block (hat, sunglasses) are skipped unless
 ``--keep-appearance``. Classes: DriveCLIP's 8 (default) or all 18. Folds:
 DriveCLIP's 7 driver-out folds (10 train / 2 val / 2 test drivers,
-``driveclip_folds.json``).
+``driveclip_folds.json``). A CSV without the filename, time or label
+columns, a time that is not ``H:MM:SS``, a label that is not a class id, a
+row before any file name or a segment outside its video stops the
+conversion with an error naming the file, line and column.
 """
 import argparse
-import csv
 import json
 import os
 import os.path as osp
-import re
 
 from tqdm import tqdm
 
 from mmvb.datasets import dump_driver_annotations, video_info
+from mmvb.datasets.annotation_io import AnnotationError
+from mmvb.datasets.releases.driver import SYNDD1_CLASSES as ALL_CLASSES
+from mmvb.datasets.releases.driver import VIDEO_EXTS
+from mmvb.datasets.releases.driver import parse_syndd1_name as parse_name
+from mmvb.datasets.releases.driver import read_syndd1_csv as read_label_csv
 
-ALL_CLASSES = ('normal_driving', 'drinking', 'phone_call_right',
-               'phone_call_left', 'eating', 'text_right', 'text_left',
-               'hair_or_makeup', 'reaching_behind', 'adjust_control_panel',
-               'pick_up_from_floor_driver', 'pick_up_from_floor_passenger',
-               'talk_to_passenger_right', 'talk_to_passenger_backseat',
-               'yawning', 'hand_on_head', 'singing', 'shaking_or_dancing')
 # DriveCLIP's 8 classes and the SynDD1 labels each one takes.
 DRIVECLIP_CLASSES = (('adjusting_hair', (7, )), ('drinking', (1, )),
                      ('eating', (4, )), ('picking_from_floor', (10, 11)),
@@ -48,24 +51,6 @@ DRIVECLIP_CLASSES = (('adjusting_hair', (7, )), ('drinking', (1, )),
                      ('talking_on_phone', (2, 3)), ('yawning', (14, )))
 FOLDS_FILE = osp.join(
     osp.dirname(osp.abspath(__file__)), 'driveclip_folds.json')
-VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv')
-
-
-def parse_name(name: str):
-    """``(camera, user id, recording number)`` of a video or CSV file name,
-    e.g. ``Dashboard_User_id_24026_NoAudio_3.MP4`` ->
-    ``('dashboard', '24026', '3')``."""
-    stem = osp.splitext(osp.basename(name))[0].lower()
-    match = re.match(r'(.*?)_?user_id_(\d+)(?:_noaudio)?_(\d+)$', stem)
-    if match is None:
-        return None
-    camera = re.sub(r'[^a-z]', '', match.group(1))
-    return camera, match.group(2), match.group(3)
-
-
-def _seconds(text: str) -> float:
-    h, m, s = (float(v) for v in text.strip().split(':'))
-    return h * 3600 + m * 60 + s
 
 
 def convert(root: str,
@@ -95,43 +80,37 @@ def convert(root: str,
                 csvs.append(path)
     data_list, infos = [], {}
     for csv_path in tqdm(sorted(csvs), desc='syndd1', disable=not progress):
-        with open(osp.join(root, csv_path), newline='') as f:
-            rows = list(csv.DictReader(f))
-        current = None
-        for k, row in enumerate(rows):
-            row = {
-                key.strip().lower(): (v or '').strip()
-                for key, v in row.items() if key
-            }
-            name = row.get('filename') or row.get('file name')
-            if name:
-                current = parse_name(name)
-            label = row.get('label', '')
-            if current is None or current[0] != camera or \
-                    not label.isdigit() or \
-                    int(label) not in label_map:
-                continue
-            block = row.get('appearance block', 'None').lower()
-            if block not in ('none', 'no', '') and not keep_appearance:
+        full = osp.join(root, csv_path)
+        for row in read_label_csv(full):
+            current, label = row['video'], row['label']
+            if current[0] != camera or label not in label_map:
+                continue  # other views, NA gaps, classes not used
+            if row['block'] not in ('none', 'no', '') and \
+                    not keep_appearance:
                 continue
             if current not in videos:
                 raise FileNotFoundError(f'no video for {current} '
-                                        f'({csv_path}, row {k + 2})')
+                                        f'({full}, line {row["line"]})')
             video = videos[current]
             if video not in infos:
                 infos[video] = video_info(osp.join(root, video))
             num, video_fps = infos[video]
             stride = max(1, round(video_fps / fps))
-            start = round(_seconds(row['start time']) * video_fps)
-            end = min(round(_seconds(row['end time']) * video_fps), num - 1)
+            start = round(row['start'] * video_fps)
+            end = min(round(row['end'] * video_fps), num - 1)
             if end < start:
-                continue
+                raise AnnotationError(
+                    full, f'the segment starts at frame {start}, after the '
+                    f'end of {video} ({num} frames at {video_fps:g} fps)',
+                    line=row['line'],
+                    column='start time',
+                    row=row['text'])
             data_list.append(
                 dict(
                     id=f'syndd1_{current[1]}_{current[0]}_{current[2]}_'
-                    f'{k:03d}',
+                    f'{row["line"] - 2:03d}',
                     subject=current[1],
-                    label=label_map[int(label)],
+                    label=label_map[label],
                     source='video',
                     path=video,
                     start_frame=start,

@@ -15,9 +15,11 @@ Output (``mmaction``'s ``AudioDataset`` format,
     OUT_DIR/classes.txt                   # 309 labels, sorted
     OUT_DIR/audio/{train,test}/<clip>.wav   (with --extract: 16 kHz mono)
 
-Class indices follow the sorted label names of the csv. Clips that are not
-downloaded or have no decodable audio are left out and counted (the DATAR
-paper keeps 159,223 / 12,790 valid clips).
+Class indices follow the sorted label names of the csv. Every row must have
+the four cells (an integer start, split ``train`` or ``test``); any other
+row stops the conversion with an error naming the file, line and column.
+Clips that are not downloaded or have no decodable audio are left out and
+counted (the DATAR paper keeps 159,223 / 12,790 valid clips).
 
 Example::
 
@@ -25,11 +27,12 @@ Example::
         data/vggsound/videos data/vggsound --extract --workers 8
 """
 import argparse
-import csv
 import os
 import os.path as osp
 
 from mmvb.datasets import build_clip_list, index_files
+from mmvb.datasets.releases.audio import VGGSOUND_SPLITS as SPLITS
+from mmvb.datasets.releases.audio import read_vggsound as read_annotations
 
 
 def parse_args(argv=None):
@@ -47,16 +50,15 @@ def parse_args(argv=None):
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    with open(args.ann_file, newline='') as f:
-        rows = [r for r in csv.reader(f) if len(r) == 4]
+    rows = read_annotations(args.ann_file)
     classes = sorted({label for _, _, label, _ in rows})
     label_of = {name: i for i, name in enumerate(classes)}
     videos = index_files(args.video_dir)
     os.makedirs(args.out_dir, exist_ok=True)
     summary = {}
-    for split in ('train', 'test'):
-        items = [(f'{ytid}_{int(start):06d}', label_of[label])
-                 for ytid, start, label, s in rows if s.strip() == split]
+    for split in SPLITS:
+        items = [(f'{ytid}_{start:06d}', label_of[label])
+                 for ytid, start, label, s in rows if s == split]
         lines, summary[split] = build_clip_list(items, args.video_dir,
                                                 args.out_dir, split,
                                                 args.extract, args.sample_rate,
