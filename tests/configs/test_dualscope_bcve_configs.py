@@ -188,7 +188,8 @@ def test_metafile_lists_the_bcve_configs():
 
 def _ddar_bcve_configs():
     return [
-        c for c in list_configs() if c.startswith('dualscope/dualscope_bcve-')
+        c for c in list_configs()
+        if c.startswith('dualscope/dualscope_sbcd-pretrained-bcve-')
     ]
 
 
@@ -202,8 +203,8 @@ def test_ddar_configs_switched_to_bcve():
         cfg = Config.fromfile(get_config_path(rel))
         clip = Config.fromfile(
             get_config_path(
-                rel.replace('dualscope_bcve-vit-large-p14-sbcd-pre',
-                            'dualscope_vit-large-p14-clip-pre')))
+                rel.replace('dualscope_sbcd-pretrained-bcve-vit-large-p14',
+                            'dualscope_clip-pretrained-vit-large-p14')))
         if '-feat_' in rel:
             encoder, clip_encoder = cfg.frame_encoder, clip.frame_encoder
             root = cfg.train_dataloader.dataset.feature_root
