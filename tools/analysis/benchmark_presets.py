@@ -7,7 +7,7 @@ entry's ``batch``), ``batch`` and a short ``name``; optionally
 ``frames_per_sample`` (frames per input sample, to report frames/s). Methods
 add their sets here (paper configs at paper input sizes).
 """
-_DUALSCOPE = 'configs/dualscope/dualscope_vit-large-p14-clip-pre'
+_DUALSCOPE = 'configs/dualscope/dualscope_clip-pretrained-vit-large-p14'
 
 PRESETS = {
     # The `make demo` model at its training size and at the paper size.

@@ -14,8 +14,8 @@ Examples::
     python tools/dualscope/extract_features.py \
         configs/dualscope/${CONFIG} data/features/aide_vit-large-p14-clip \
         --device cuda --frames-per-batch 128
-    # with CONFIG=dualscope_vit-large-p14-clip-pre-feat_1xb32-16x1x1-100e_\
-    #   aide-rgb.py
+    # with CONFIG=dualscope_clip-pretrained-vit-large-p14-feat_\
+    #   1xb32-16x1x1-100e_aide-rgb.py
     # several processes / GPUs: --shard 0 4, --shard 1 4, ...
 
 Existing files are skipped unless ``--overwrite``. ``OUT_DIR/meta.json``

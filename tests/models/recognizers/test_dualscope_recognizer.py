@@ -194,7 +194,7 @@ PAPER_PARAMS, PAPER_FLOPS = 12.36e6, 1.39e9
 def test_table3_complexity():
     from mmvb.apis import build_model_from_cfg
     from mmvb.testing import get_cfg
-    cfg = get_cfg('dualscope/dualscope_vit-large-p14-clip-pre-feat_'
+    cfg = get_cfg('dualscope/dualscope_clip-pretrained-vit-large-p14-feat_'
                   '1xb32-16x1x1-100e_aide-rgb.py')
     model = build_model_from_cfg(cfg)
     info = model_complexity(model, (1, 1, 16, 1024))
