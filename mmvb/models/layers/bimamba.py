@@ -25,6 +25,12 @@ class BiMamba(BaseModule):
     outputs (each already gated by ``silu(z)``) are summed and, with
     ``divide_out`` (all released Vim models), halved.
 
+    Parameter names are Vim's (``hustvl/Vim`` dd0358ad,
+    ``mamba-1p1p1/mamba_ssm/modules/mamba_simple.py``) except ``A_log_b``
+    (Vim: ``A_b_log``); state dicts in Vim's names load (renamed on load),
+    and on the same weights the output equals Vim's fast path
+    (``tests/models/layers/test_bimamba_vim.py``).
+
     Deviation from Vim: ``dt_proj_b`` gets Mamba's ``dt`` initialisation like
     ``dt_proj`` (Vim leaves it at the default ``Linear`` init and then zeroes
     its bias), so both directions start from the same step-size range.
@@ -110,6 +116,13 @@ class BiMamba(BaseModule):
             self.register_parameter('D' + suffix,
                                     nn.Parameter(torch.empty(d_inner)))
         self._reset_ssm_parameters()
+        self._register_load_state_dict_pre_hook(self._rename_vim_keys)
+
+    @staticmethod
+    def _rename_vim_keys(state_dict, prefix, *args) -> None:
+        """Load Vim's ``A_b_log`` as ``A_log_b`` (load pre-hook)."""
+        if prefix + 'A_b_log' in state_dict:
+            state_dict[prefix + 'A_log_b'] = state_dict.pop(prefix + 'A_b_log')
 
     def _reset_ssm_parameters(self) -> None:
         """Mamba's initialisation of ``dt_proj``, ``A_log`` and ``D``:
