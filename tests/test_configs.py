@@ -93,7 +93,7 @@ def test_config_is_consistent(rel):
 # one of them is built.
 _DATASET_KEYS = {
     'num_classes', 'num_segments', 'checkpoint', 'pretrained',
-    'teacher_checkpoint', 'average_clips'
+    'teacher_checkpoint', 'average_clips', 'prompts', 'templates'
 }
 
 

@@ -2,12 +2,7 @@
 # folds): frozen CLIP ViT-L/14 features cached by
 # tools/dualscope/extract_features.py, 16-frame clips, fold 0. Data:
 # tools/data/syndd1/README.md.
-_base_ = [
-    '../_base_/models/dualscope_vit-large-p14.py',
-    '../_base_/datasets/ddar_features.py',
-    '../_base_/schedules/dualscope_adamw-cosine-100e.py',
-    '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/dualscope_vit-large-p14-feat_video.py']
 
 data_root = 'data/syndd1'
 ann_file = f'{data_root}/annotations.json'

@@ -1,12 +1,7 @@
 # DualScope on AUC-v1 (images; official train/test split): frozen CLIP ViT-L/14
 # features cached by tools/dualscope/extract_features.py, images as 1-frame
 # clips, fold 0. Data: tools/data/auc/README.md.
-_base_ = [
-    '../_base_/models/dualscope_vit-large-p14.py',
-    '../_base_/datasets/ddar_image-features.py',
-    '../_base_/schedules/dualscope_adamw-cosine-100e.py',
-    '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/dualscope_vit-large-p14-feat_image.py']
 
 data_root = 'data/auc/v1_cam1_no_split'
 ann_file = f'{data_root}/annotations.json'

@@ -1,12 +1,7 @@
 # DualScope on StateFarm (images; 7 driver-out folds): frozen CLIP ViT-L/14
 # features cached by tools/dualscope/extract_features.py, images as 1-frame
 # clips, fold 0. Data: tools/data/statefarm/README.md.
-_base_ = [
-    '../_base_/models/dualscope_vit-large-p14.py',
-    '../_base_/datasets/ddar_image-features.py',
-    '../_base_/schedules/dualscope_adamw-cosine-100e.py',
-    '../_base_/default_runtime.py'
-]
+_base_ = ['../_base_/dualscope_vit-large-p14-feat_image.py']
 
 data_root = 'data/statefarm'
 ann_file = f'{data_root}/annotations.json'

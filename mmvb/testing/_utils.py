@@ -227,7 +227,7 @@ def _recognizer_audio_inputs(model_cfg, batch_size: int = 1, input_shape=None):
     return torch.randn(*shape), _label_samples(model_cfg, batch_size)
 
 
-@register_demo_inputs('DualScopeRecognizer')
+@register_demo_inputs('DualScopeRecognizer', 'ZeroShotRecognizer')
 def _dualscope_inputs(model_cfg, batch_size: int = 1, input_shape=None):
     """Frames ``[B, 1, 3, T, H, W]`` when the model has a frame encoder,
     else cached features ``[B, 1, T, C]`` (``C`` = the head's

@@ -3,6 +3,7 @@
 from .ast import AudioSpectrogramTransformer
 from .bcve import BCVEncoder, BCVEncoderLayer, count_parameters
 from .bmvit_backbone import BMViTBackbone
+from .clip_text_encoder import CLIPTextEncoder
 from .datar import DeformableAudioTransformer, DeformableBlock
 from .hiera import Hiera
 from .resnet_tsm_w3 import (AttentionBasicBlock, AttentionBottleneck,
@@ -11,6 +12,6 @@ from .resnet_tsm_w3 import (AttentionBasicBlock, AttentionBottleneck,
 __all__ = [
     'AttentionBasicBlock', 'AttentionBottleneck',
     'AudioSpectrogramTransformer', 'BCVEncoder', 'BCVEncoderLayer',
-    'BMViTBackbone', 'DeformableAudioTransformer', 'DeformableBlock', 'Hiera',
-    'ResNetTSMW3', 'count_parameters'
+    'BMViTBackbone', 'CLIPTextEncoder', 'DeformableAudioTransformer',
+    'DeformableBlock', 'Hiera', 'ResNetTSMW3', 'count_parameters'
 ]

@@ -45,6 +45,9 @@ class DualScopeHead(BaseHead):
             Defaults to 1024.
         mamba_cfg (dict, optional): Extra :class:`BiMamba` arguments.
             Defaults to None (``d_state=16, d_conv=4, expand=2``).
+        mamba_per_subsequence (bool): A BiMamba per subsequence in each
+            SATPM block instead of one shared (see
+            :class:`SATPMBlock`). Defaults to False.
         dropout_ratio (float): Dropout before the classifier.
             Defaults to 0.
         init_std (float): Std of the classifier's normal init.
@@ -66,6 +69,7 @@ class DualScopeHead(BaseHead):
                  with_dde: bool = True,
                  feedforward_channels: int = 1024,
                  mamba_cfg: Optional[Dict] = None,
+                 mamba_per_subsequence: bool = False,
                  dropout_ratio: float = 0.,
                  init_std: float = 0.01,
                  loss_cls: ConfigType = dict(type='CrossEntropyLoss'),
@@ -93,7 +97,8 @@ class DualScopeHead(BaseHead):
                 embed_dims,
                 step=step,
                 feedforward_channels=feedforward_channels,
-                mamba_cfg=mamba_cfg) for step in steps)
+                mamba_cfg=mamba_cfg,
+                mamba_per_subsequence=mamba_per_subsequence) for step in steps)
         self.dropout = nn.Dropout(dropout_ratio) if dropout_ratio > 0 \
             else nn.Identity()
         self.fc_cls = nn.Linear(embed_dims, num_classes)

@@ -25,6 +25,12 @@ class BiMamba(BaseModule):
     outputs (each already gated by ``silu(z)``) are summed and, with
     ``divide_out`` (all released Vim models), halved.
 
+    Parameter names are Vim's (``hustvl/Vim`` dd0358ad,
+    ``mamba-1p1p1/mamba_ssm/modules/mamba_simple.py``) except ``A_log_b``
+    (Vim: ``A_b_log``); state dicts in Vim's names load (renamed on load),
+    and on the same weights the output equals Vim's fast path
+    (``tests/models/layers/test_bimamba_vim.py``).
+
     Deviation from Vim: ``dt_proj_b`` gets Mamba's ``dt`` initialisation like
     ``dt_proj`` (Vim leaves it at the default ``Linear`` init and then zeroes
     its bias), so both directions start from the same step-size range.
@@ -45,6 +51,12 @@ class BiMamba(BaseModule):
         bias (bool): Bias of ``in_proj`` / ``out_proj``. Defaults to False.
         divide_out (bool): Average (True) or sum the two directions.
             Defaults to True.
+        share_proj (bool): One ``in_proj`` / ``out_proj`` for both
+            directions, as Vim's "v2" (True), or a second pair
+            ``in_proj_b`` / ``out_proj_b`` for the backward direction (two
+            independent Mambas, one per direction; a reading of DualScope's
+            parameter count, see configs/dualscope/README.md "Readings of
+            the paper"). Defaults to True.
         scan_impl (str): ``impl`` of :func:`mmvb.ops.selective_scan`.
             Defaults to ``'auto'``.
         init_cfg (dict, optional): Initialization config. Defaults to None.
@@ -62,6 +74,7 @@ class BiMamba(BaseModule):
                  conv_bias: bool = True,
                  bias: bool = False,
                  divide_out: bool = True,
+                 share_proj: bool = True,
                  scan_impl: str = 'auto',
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
@@ -77,6 +90,10 @@ class BiMamba(BaseModule):
         d_inner = self.d_inner
         self.in_proj = nn.Linear(d_model, 2 * d_inner, bias=bias)
         self.out_proj = nn.Linear(d_inner, d_model, bias=bias)
+        self.share_proj = share_proj
+        if not share_proj:
+            self.in_proj_b = nn.Linear(d_model, 2 * d_inner, bias=bias)
+            self.out_proj_b = nn.Linear(d_inner, d_model, bias=bias)
         for suffix in ('', '_b'):
             self.add_module(
                 'conv1d' + suffix,
@@ -99,6 +116,13 @@ class BiMamba(BaseModule):
             self.register_parameter('D' + suffix,
                                     nn.Parameter(torch.empty(d_inner)))
         self._reset_ssm_parameters()
+        self._register_load_state_dict_pre_hook(self._rename_vim_keys)
+
+    @staticmethod
+    def _rename_vim_keys(state_dict, prefix, *args) -> None:
+        """Load Vim's ``A_b_log`` as ``A_log_b`` (load pre-hook)."""
+        if prefix + 'A_b_log' in state_dict:
+            state_dict[prefix + 'A_log_b'] = state_dict.pop(prefix + 'A_b_log')
 
     def _reset_ssm_parameters(self) -> None:
         """Mamba's initialisation of ``dt_proj``, ``A_log`` and ``D``:
@@ -167,6 +191,12 @@ class BiMamba(BaseModule):
             Tensor: ``[B, L, d_model]``.
         """
         x, z = self.in_proj(hidden).transpose(1, 2).chunk(2, dim=1)
+        if not self.share_proj:
+            x_b, z_b = self.in_proj_b(hidden).transpose(1, 2).chunk(2, dim=1)
+            out = self.out_proj(self._ssm(x, z, '').transpose(1, 2)) + \
+                self.out_proj_b(self._ssm(x_b.flip(-1), z_b.flip(-1),
+                                          '_b').flip(-1).transpose(1, 2))
+            return out / 2 if self.divide_out else out
         out = self._ssm(x, z, '') + self._ssm(x.flip(-1), z.flip(-1),
                                               '_b').flip(-1)
         if self.divide_out:

@@ -165,6 +165,11 @@ class SATPMBlock(BaseModule):
             (``d_state``, ``d_conv``, ``expand``, ...). Defaults to None.
         norm_cfg (dict): Norm before BiMamba. Defaults to
             ``dict(type='LN')``.
+        mamba_per_subsequence (bool): One BiMamba shared by the ``p``
+            subsequences (False) or ``p`` BiMambas, one per subsequence
+            (True: "each subsequence is independently modeled by BiMamba"
+            read as independent weights; see configs/dualscope/README.md
+            "Readings of the paper"). Defaults to False.
         init_cfg (dict, optional): Initialization config. Defaults to None.
     """
 
@@ -174,13 +179,19 @@ class SATPMBlock(BaseModule):
                  feedforward_channels: int = 1024,
                  mamba_cfg: Optional[dict] = None,
                  norm_cfg: dict = dict(type='LN'),
+                 mamba_per_subsequence: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         assert step >= 1, f'step must be >= 1, got {step}'
+        self.mamba_per_subsequence = mamba_per_subsequence
         self.embed_dims = embed_dims
         self.step = step
         self.norm = build_norm_layer(norm_cfg, embed_dims)[1]
-        self.mamba = BiMamba(embed_dims, **(mamba_cfg or {}))
+        if mamba_per_subsequence:
+            self.mamba = nn.ModuleList(
+                BiMamba(embed_dims, **(mamba_cfg or {})) for _ in range(step))
+        else:
+            self.mamba = BiMamba(embed_dims, **(mamba_cfg or {}))
         mlp = dict(
             embed_dims=embed_dims,
             feedforward_channels=feedforward_channels,
@@ -193,7 +204,15 @@ class SATPMBlock(BaseModule):
         """``Y + Regroup(BiMamba(Split_p(LN(Y))))``, ``[B, T, D]``."""
         length = y.shape[1]
         sub = temporal_split(self.norm(y), self.step)
-        return y + temporal_regroup(self.mamba(sub), self.step, length)
+        if self.mamba_per_subsequence:
+            # rows b * step + i hold subsequence i of sample b
+            sub = sub.view(-1, self.step, *sub.shape[1:])
+            sub = torch.stack(
+                [mamba(sub[:, i]) for i, mamba in enumerate(self.mamba)],
+                dim=1).flatten(0, 1)
+        else:
+            sub = self.mamba(sub)
+        return y + temporal_regroup(sub, self.step, length)
 
     def forward(self, y: Tensor, queries: Optional[Tensor] = None) -> Tensor:
         """Run the block.

@@ -165,3 +165,42 @@ def test_satpm_block_any_length(length):
         8, step=3, feedforward_channels=16, mamba_cfg=dict(d_state=2))
     out = block(torch.randn(2, length, 8), torch.randn(2, length, 8))
     assert out.shape == (2, length, 8)
+
+
+def test_bimamba_unshared_projections():
+    """``share_proj=False``: a second in/out projection for the backward
+    direction; with copies of the shared ones it equals Vim's v2 mixer."""
+    torch.manual_seed(0)
+    shared = BiMamba(8, d_state=4, expand=2)
+    unshared = BiMamba(8, d_state=4, expand=2, share_proj=False)
+    extra = sum(p.numel() for p in unshared.parameters()) - \
+        sum(p.numel() for p in shared.parameters())
+    assert extra == 8 * 32 + 16 * 8  # in_proj_b (8 -> 2 * 16), out_proj_b
+    state = dict(shared.state_dict())
+    state['in_proj_b.weight'] = state['in_proj.weight']
+    state['out_proj_b.weight'] = state['out_proj.weight']
+    unshared.load_state_dict(state)
+    x = torch.randn(2, 5, 8)
+    assert torch.allclose(unshared(x), shared(x), atol=1e-6)
+    with torch.no_grad():
+        unshared.in_proj_b.weight.mul_(2)
+    assert not torch.allclose(unshared(x), shared(x), atol=1e-3)
+
+
+def test_satpm_block_mamba_per_subsequence():
+    """``mamba_per_subsequence``: BiMamba ``i`` models frames
+    ``i, i + p, ...`` (hand check against running each on ``x[:, i::p]``)."""
+    torch.manual_seed(0)
+    block = SATPMBlock(
+        8,
+        step=3,
+        feedforward_channels=16,
+        mamba_cfg=dict(d_state=4),
+        mamba_per_subsequence=True)
+    assert len(block.mamba) == 3
+    y = torch.randn(2, 9, 8)
+    normed = block.norm(y)
+    expected = y.clone()
+    for i in range(3):
+        expected[:, i::3] += block.mamba[i](normed[:, i::3])
+    assert torch.allclose(block.temporal_pyramid_ssm(y), expected, atol=1e-6)
