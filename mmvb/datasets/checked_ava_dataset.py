@@ -15,6 +15,8 @@ from mmaction.datasets import AVADataset
 from mmaction.registry import DATASETS
 from mmengine.fileio import list_from_file
 
+from .load_error_context import LoadErrorContextMixin
+
 # Columns of an AVA v2.x annotation row.
 AVA_COLUMNS = ('video_id', 'timestamp', 'x1', 'y1', 'x2', 'y2', 'action_id',
                'person_id')
@@ -134,7 +136,7 @@ def check_ava_exclude_file(path: str) -> int:
 
 
 @DATASETS.register_module()
-class CheckedAVADataset(AVADataset):
+class CheckedAVADataset(LoadErrorContextMixin, AVADataset):
     """MMAction2's :class:`~mmaction.datasets.AVADataset` that first checks
     its annotation and excluded-timestamps files (:func:`check_ava_csv`,
     :func:`check_ava_exclude_file`), so that a bad row fails with its file,

@@ -8,9 +8,11 @@ from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 from mmaction.utils import ConfigType
 
+from .load_error_context import LoadErrorContextMixin
+
 
 @DATASETS.register_module()
-class HUSTLEBWDataset(BaseActionDataset):
+class HUSTLEBWDataset(LoadErrorContextMixin, BaseActionDataset):
     """HUST-LEBW trimmed eyeblink samples (Hu et al., TIFS 2020).
 
     Reads the list files of the pre-processed release used by the

@@ -9,6 +9,8 @@ from mmaction.registry import DATASETS
 from mmaction.utils import ConfigType
 from mmengine.fileio import load
 
+from .load_error_context import LoadErrorContextMixin
+
 
 def video_clip_starts(num_frames: int,
                       clip_len: int = 36,
@@ -78,7 +80,7 @@ def official_train_clip(frame: int, eligible: np.ndarray,
 
 
 @DATASETS.register_module()
-class MPEblinkDataset(BaseActionDataset):
+class MPEblinkDataset(LoadErrorContextMixin, BaseActionDataset):
     """MPEblink (Zeng et al., CVPR 2023) multi-person eyeblink videos.
 
     Reads the annotation JSON written by

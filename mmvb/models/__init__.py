@@ -8,7 +8,9 @@ from .data_preprocessors import (FrameFeatureDataPreprocessor,
                                  PaddedActionDataPreprocessor)
 from .dense_heads import BMViTHead, owlvit_box_bias
 from .detectors import BMViTLocalizer, InstBlink
-from .heads import CRCDHead, DualScopeHead, IRDDHead, VerbNounHead
+from .heads import (AutocastHeadMixin, AutocastTSMHead, AutocastTSNAudioHead,
+                    AutocastTSNHead, CRCDHead, DualScopeHead, IRDDHead,
+                    VerbNounHead)
 from .layers import (CBAM, AdaptFormerAdapter, AudioOffsetGenerator, BiMamba,
                      DeformableAudioAttention, DynamicConv,
                      DynamicDifferenceExtractor, FineGrainedMotionEncoder,
@@ -29,7 +31,8 @@ from .utils import convert_official_instblink
 
 __all__ = [
     'ActorMatchCost', 'AdaptFormerAdapter', 'AttentionBasicBlock',
-    'AttentionBottleneck', 'AudioOffsetGenerator',
+    'AttentionBottleneck', 'AudioOffsetGenerator', 'AutocastHeadMixin',
+    'AutocastTSMHead', 'AutocastTSNAudioHead', 'AutocastTSNHead',
     'AudioSpectrogramTransformer', 'BCVEncoder', 'BMViTBackbone', 'BMViTHead',
     'BMViTLocalizer', 'BaseMatchCost', 'BiMamba', 'BinaryFocalLoss',
     'BoxL1MatchCost', 'CBAM', 'ClipLinker', 'CRCDHead',

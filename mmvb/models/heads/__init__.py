@@ -1,8 +1,15 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Heads (registered into ``mmaction.registry.MODELS``)."""
+from .autocast_head_mixin import AutocastHeadMixin
+from .autocast_tsm_head import AutocastTSMHead
+from .autocast_tsn_audio_head import AutocastTSNAudioHead
+from .autocast_tsn_head import AutocastTSNHead
 from .crcd_head import CRCDHead
 from .dualscope_head import DualScopeHead
 from .irdd_head import IRDDHead
 from .verb_noun_head import VerbNounHead
 
-__all__ = ['CRCDHead', 'DualScopeHead', 'IRDDHead', 'VerbNounHead']
+__all__ = [
+    'AutocastHeadMixin', 'AutocastTSMHead', 'AutocastTSNAudioHead',
+    'AutocastTSNHead', 'CRCDHead', 'DualScopeHead', 'IRDDHead', 'VerbNounHead'
+]
