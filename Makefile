@@ -1,7 +1,7 @@
 # mmvb developer commands (see README "Quick start").
 #   make demo   create .venv if needed, generate a synthetic video set, train
 #               and evaluate a model on it, print the metric
-#   make test   lint and the test suite (what CI runs)
+#   make test   lint and the test suite on all cores (what CI runs)
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV ?= .venv
@@ -10,6 +10,10 @@ DEMO_CFG := configs/synthetic/tsm_r18_1xb16-1x1x8-15e_synthetic-motion-rgb.py
 DEMO_DATA := data/synthetic/motion
 DEMO_WORK := work_dirs/demo
 PYTEST_ARGS ?=
+# pytest-xdist: one worker per core; loadgroup hands out one test (or one
+# xdist_group) at a time in collection order, which tests/conftest.py
+# starts with the slow tests, so the longest runs overlap from the start.
+PYTEST_XDIST ?= -n auto --dist loadgroup --no-loadscope-reorder
 
 .PHONY: install demo test lint
 
@@ -28,4 +32,5 @@ lint: install
 		--show-diff-on-failure
 
 test: lint
-	PYTHONPATH=$(CURDIR) $(VPY) -m pytest tests $(PYTEST_ARGS)
+	PYTHONPATH=$(CURDIR) $(VPY) -m pytest tests $(PYTEST_XDIST) \
+		--durations=20 $(PYTEST_ARGS)

@@ -3,7 +3,13 @@
 
 mmvb is imported first, so that its compatibility shims (see
 :mod:`mmvb.utils.compat`) are active before any test module imports
-``mmaction.models``."""
+``mmaction.models``.
+
+Under pytest-xdist (``make test`` runs ``-n auto --dist loadgroup``) each
+worker gets an equal share of the cores for torch's intra-op threads, and
+tests marked ``slow`` are collected first so that the longest runs start
+at once, on different workers, instead of last.
+"""
 import logging
 import os
 import os.path as osp
@@ -12,6 +18,7 @@ import subprocess
 import sys
 
 import pytest
+import torch
 from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 
@@ -20,6 +27,30 @@ import mmvb  # noqa: F401
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TINY_CFG = osp.join(REPO_ROOT, 'tests', 'data', 'configs',
                     'tsn-r18-stage1_tiny_synthetic-motion.py')
+
+
+def _usable_cores() -> int:
+    if hasattr(os, 'sched_getaffinity'):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def threads_per_worker() -> int:
+    """Torch threads for this process: the usable cores shared equally
+    among the pytest-xdist workers (all of them without xdist)."""
+    workers = int(os.environ.get('PYTEST_XDIST_WORKER_COUNT', '1'))
+    return max(1, _usable_cores() // max(1, workers))
+
+
+if 'PYTEST_XDIST_WORKER' in os.environ:
+    # Two workers with torch's default (one thread per core each) would
+    # oversubscribe the CPU.
+    torch.set_num_threads(threads_per_worker())
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run ``slow`` tests first (a stable sort: otherwise in file order)."""
+    items.sort(key=lambda item: item.get_closest_marker('slow') is None)
 
 
 def tool_env(**extra) -> dict:

@@ -10,6 +10,8 @@
 * every config folder has a README.md and a metafile.yml whose configs
   exist, and ``model-index.yml`` imports every metafile.
 """
+import copy
+import functools
 import os.path as osp
 from glob import glob
 
@@ -27,8 +29,15 @@ from mmvb.testing import (demo_inputs, disable_pretrained, get_config_path,
 CONFIGS = list_configs()
 
 
-def _load(rel):
+@functools.lru_cache(maxsize=None)
+def _parse(rel):
     return Config.fromfile(get_config_path(rel))
+
+
+def _load(rel):
+    """``configs/<rel>`` (parsed once per process: collection and both
+    sweeps read every config; each caller gets its own copy)."""
+    return copy.deepcopy(_parse(rel))
 
 
 def _check_types(node, registry, where):
@@ -120,6 +129,7 @@ MODEL_CONFIGS = _distinct_models()
 
 
 @pytest.mark.parametrize('rel', MODEL_CONFIGS)
+@pytest.mark.usefixtures('quiet_mmaction_scope')
 def test_model_builds_and_runs(rel):
     cfg = _load(rel)
     with DefaultScope.overwrite_default_scope('mmaction'):

@@ -70,7 +70,7 @@ train_pipeline = [
     dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
     dict(type='GTBoxJitter', ratio=0.05),
     dict(
-        type='ColorJitter',
+        type='HueSafeColorJitter',
         brightness=0.4,
         contrast=0.4,
         saturation=0.4,

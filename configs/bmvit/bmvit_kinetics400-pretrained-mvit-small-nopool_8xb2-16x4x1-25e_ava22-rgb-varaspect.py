@@ -13,7 +13,7 @@ train_pipeline = [
     dict(type='RandomRescale', scale_range=(240, 340)),
     dict(type='GTBoxJitter', ratio=0.05),
     dict(
-        type='ColorJitter',
+        type='HueSafeColorJitter',
         brightness=0.4,
         contrast=0.4,
         saturation=0.4,

@@ -78,7 +78,7 @@ train_pipeline = [
     dict(type='Resize', scale=(96, 96), keep_ratio=False),
     dict(type='GTBoxJitter', ratio=0.05),
     dict(
-        type='ColorJitter',
+        type='HueSafeColorJitter',
         brightness=0.2,
         contrast=0.2,
         saturation=0.2,

@@ -25,7 +25,7 @@ model = dict(
         drop_path_rate=0.0,
         input_adaptor=dict(type='LearnableInputAdaptor', lam=0.005)),
     cls_head=dict(
-        type='TSNAudioHead',
+        type='AutocastTSNAudioHead',
         num_classes=6,
         in_channels=128,
         dropout_ratio=0.0,

@@ -8,10 +8,11 @@ from mmaction.registry import DATASETS
 from mmaction.utils import ConfigType
 
 from .act_gt import load_act_gt
+from .load_error_context import LoadErrorContextMixin
 
 
 @DATASETS.register_module()
-class ActionTubeDataset(BaseActionDataset):
+class ActionTubeDataset(LoadErrorContextMixin, BaseActionDataset):
     """Key frames of a dataset annotated with action tubes (ACT format).
 
     UCF101-24 and JHMDB51-21 come with one ground-truth pickle (see

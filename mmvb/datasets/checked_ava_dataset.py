@@ -17,6 +17,7 @@ from mmaction.registry import DATASETS
 from mmengine.fileio import list_from_file
 
 from .annotation_io import AnnotationError
+from .load_error_context import LoadErrorContextMixin
 
 # Columns of an AVA v2.x annotation row.
 AVA_COLUMNS = ('video_id', 'timestamp', 'x1', 'y1', 'x2', 'y2', 'action_id',
@@ -177,7 +178,7 @@ def check_ava_label_file(path: str) -> Dict[int, str]:
 
 
 @DATASETS.register_module()
-class CheckedAVADataset(AVADataset):
+class CheckedAVADataset(LoadErrorContextMixin, AVADataset):
     """MMAction2's :class:`~mmaction.datasets.AVADataset` that first checks
     its annotation, excluded-timestamps and action-list files
     (:func:`check_ava_csv`, :func:`check_ava_exclude_file`,

@@ -51,12 +51,14 @@ from mmaction.registry import DATASETS
 from mmaction.utils import ConfigType
 from mmengine.fileio import load
 
+from .load_error_context import LoadErrorContextMixin
+
 SOURCES = ('video', 'frames', 'image')
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp')
 
 
 @DATASETS.register_module()
-class DriverActivityDataset(BaseActionDataset):
+class DriverActivityDataset(LoadErrorContextMixin, BaseActionDataset):
     """Driver-activity clips and images in mmvb's annotation format (see
     :mod:`mmvb.datasets.driver_activity`).
 

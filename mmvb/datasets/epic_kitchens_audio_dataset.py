@@ -6,9 +6,11 @@ from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 from mmengine.utils import check_file_exist
 
+from .load_error_context import LoadErrorContextMixin
+
 
 @DATASETS.register_module()
-class EpicKitchensAudioDataset(BaseActionDataset):
+class EpicKitchensAudioDataset(LoadErrorContextMixin, BaseActionDataset):
     """EPIC-Kitchens-100 action segments cut from untrimmed audio.
 
     Each line of ``ann_file`` (written by

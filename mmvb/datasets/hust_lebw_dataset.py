@@ -9,10 +9,11 @@ from mmaction.registry import DATASETS
 from mmaction.utils import ConfigType
 
 from .annotation_io import AnnotationError
+from .load_error_context import LoadErrorContextMixin
 
 
 @DATASETS.register_module()
-class HUSTLEBWDataset(BaseActionDataset):
+class HUSTLEBWDataset(LoadErrorContextMixin, BaseActionDataset):
     """HUST-LEBW trimmed eyeblink samples (Hu et al., TIFS 2020).
 
     Reads the list files of the pre-processed release used by the

@@ -10,6 +10,7 @@ from mmaction.utils import ConfigType
 from mmengine.fileio import load
 
 from .annotation_io import AnnotationError
+from .load_error_context import LoadErrorContextMixin
 
 
 def check_annote(raw: Dict, path: str) -> Dict[str, Dict]:
@@ -152,7 +153,7 @@ def official_train_clip(frame: int, eligible: np.ndarray,
 
 
 @DATASETS.register_module()
-class MPEblinkDataset(BaseActionDataset):
+class MPEblinkDataset(LoadErrorContextMixin, BaseActionDataset):
     """MPEblink (Zeng et al., CVPR 2023) multi-person eyeblink videos.
 
     Reads the annotation JSON written by

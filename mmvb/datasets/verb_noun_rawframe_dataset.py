@@ -6,9 +6,11 @@ from mmaction.datasets import RawframeDataset
 from mmaction.registry import DATASETS
 from mmengine.fileio import exists, list_from_file
 
+from .load_error_context import LoadErrorContextMixin
+
 
 @DATASETS.register_module()
-class VerbNounRawframeDataset(RawframeDataset):
+class VerbNounRawframeDataset(LoadErrorContextMixin, RawframeDataset):
     """Rawframe dataset whose label is a ``(verb, noun)`` pair.
 
     For EPIC-Kitchens action segments (W3 Table 4). The annotation file is

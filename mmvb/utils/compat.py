@@ -1,77 +1,91 @@
 # Copyright (c) mmvb contributors. All rights reserved.
-"""Shims for upstream breakages of the pinned OpenMMLab stack.
+"""Global shims for upstream breakages of the pinned OpenMMLab stack.
 
-Everything here is applied once by :func:`apply_compat_patches`, which
-``import mmvb`` calls. Each shim is narrow (it only acts where the upstream
-code would fail) and says which upstream bug it covers and when it can go.
-Nothing in ``site-packages`` is edited.
+:func:`apply_compat_patches` (called by ``import mmvb``) applies the shims
+of :data:`SHIMS`. Each one
 
-Shims:
+* is **version-guarded**: it applies only while every installed package it
+  names lies in its :class:`VersionRange` (from mmvb's minimum up to the
+  last release checked to still have the bug), and a test in
+  ``tests/utils/test_compat.py`` fails once the installed version leaves
+  that range or the upstream bug no longer reproduces, so that the shim can
+  be dropped;
+* is **global only where it must be**: it acts on import machinery, on
+  mmengine's checkpoint loading, process-group launchers or package lookup,
+  all of which run before or outside anything a config can choose.
+  Upstream bugs that an mmvb-registered class can carry are fixed there
+  instead and used by mmvb's configs, so configs that do not use mmvb keep
+  upstream's behaviour: :class:`~mmvb.models.heads.AutocastHeadMixin`
+  (bfloat16 scores in ``BaseHead.loss_by_feat``),
+  :class:`~mmvb.datasets.LoadErrorContextMixin` (loading errors that name
+  the file) and :class:`~mmvb.datasets.transforms.HueSafeColorJitter`
+  (``ColorJitter.adjust_hue`` under numpy >= 2).
 
-1. ``mmaction2 1.2.0`` wheel lacks ``mmaction/models/localizers/drn`` while
-   ``mmaction/models/localizers/__init__.py`` imports it, so
-   ``import mmaction.models`` fails. A finder
-   provides the missing package, with a ``DRN`` that raises a clear error if
-   anyone builds it. *Remove when* a fixed mmaction2 wheel is the minimum.
-2. ``torch >= 2.6`` loads with ``weights_only=True`` by default; mmengine's
-   checkpoints (``message_hub`` with ``HistoryBuffer`` and numpy arrays)
-   are refused, so ``--resume`` fails. The data globals those checkpoints
-   hold (``HistoryBuffer``, numpy arrays, dtypes and scalars) are
-   allow-listed with ``torch.serialization.add_safe_globals``;
-   ``weights_only`` stays on. ``HistoryBuffer.__getstate__`` also pickled
-   its class-level statistics functions (as ``builtins.getattr`` calls,
-   which must not be allow-listed); they are restored by ``__setstate__``
-   from the class anyway, so they are left out of the pickled state.
-   *Remove when* mmengine passes its own allow-list (mmengine > 0.10.7).
-3. mmengine's ``init_dist`` calls ``torch.cuda.set_device`` (and, for slurm,
-   divides by the GPU count) even on CPU-only machines, and asks for
-   ``nccl``; on a machine without CUDA mmvb skips the device selection and
-   uses ``gloo``. mmengine's DDP wrapper passes ``device_ids`` for CPU
-   modules, which ``DistributedDataParallel`` rejects; they are dropped for
-   CPU modules. mmengine also never destroys the process group, and a gloo
-   rank can then abort at interpreter exit after finishing its job; the
-   patched launchers register a barrier + destroy at exit. *Remove when*
-   mmengine's launchers and DDP wrapper handle CPU-only machines and it
-   tears its process group down.
-4. ``mmpretrain 1.2.0`` imports ``torchvision.ops.boxes`` at module level in
-   two modules that ``import mmpretrain.models`` pulls in (box utils for
-   visual grounding). mmvb must not need torchvision, so when torchvision
-   cannot be imported those two modules are executed with mmvb's own
-   pure-PyTorch box ops standing in for ``torchvision.ops.boxes``; the stand
-   in is visible only while they execute. *Remove when* mmpretrain imports
-   torchvision lazily.
-5. mmengine 0.10.7 finds installed packages with ``pkg_resources``
-   (``is_installed``, ``get_installed_path``: used for ``mmaction::`` config
-   paths and ``mim``-style lookups), which setuptools >= 81 no longer ships.
-   Where ``pkg_resources`` is missing, those helpers are replaced by
-   ``importlib.metadata`` equivalents that also resolve editable installs
-   (falling back to the import location when the distribution folder does
-   not hold the package). *Remove when* mmengine drops ``pkg_resources``.
-   mmvb's own configs do not use ``mmaction::`` paths, so MMAction2's
-   ``tools/train.py`` (which reads the config before importing mmvb) works
-   on them either way.
-6. mmaction2's ``BaseHead.loss_by_feat`` computes its logged accuracies with
-   numpy, which has no bfloat16, so every mmaction head crashes under
-   bfloat16 autocast (``--amp`` on CPU, or ``AmpOptimWrapper(dtype=
-   'bfloat16')`` on GPU). bfloat16 scores are cast to float32 before it;
-   the loss itself is unchanged (``CrossEntropyLoss`` upcasts under
-   autocast anyway). *Remove when* mmaction2 casts before ``.numpy()``.
-7. mmaction2's video transforms read the file into memory and hand the
-   decoder a buffer, so an unreadable video fails with e.g. "Error reading
-   23 bytes..." and no file name. ``BaseActionDataset.prepare_data`` (the
-   pipeline call of every mmaction2 and mmvb dataset) adds a note naming the
-   sample's file, its index and the annotation file to any error; the
-   exception type and traceback are unchanged. *Remove when* mmaction2's
-   loading errors name the file.
-8. ``mmaction2 1.2.0``'s ``ColorJitter.adjust_hue`` adds a possibly
-   negative Python ``int`` to a ``uint8`` array; numpy >= 2 (NEP 50) raises
-   ``OverflowError`` instead of promoting to a wider type as numpy 1 did.
-   The hue channel is shifted in ``int16`` (numpy 1's result for negative
-   offsets, and without numpy 1's ``uint8`` wrap-around for large positive
-   ones). *Remove when* MMAction2 computes the hue shift in a wider type.
+Nothing in ``site-packages`` is edited. The shims:
+
+``mmaction-drn``
+    The ``mmaction2 1.2.0`` wheel lacks ``mmaction/models/localizers/drn``
+    while ``mmaction/models/localizers/__init__.py`` imports it, so
+    ``import mmaction.models`` fails. A finder provides the missing package
+    (only while the real one is absent), with a ``DRN`` that raises a clear
+    error if anyone builds it. Global: the failing import is mmaction2's
+    own. *Remove when* a fixed mmaction2 wheel is the minimum.
+``mmengine-weights-only``
+    ``torch >= 2.6`` loads with ``weights_only=True`` by default, and
+    mmengine's ``load_checkpoint`` passes no allow-list, so mmengine's own
+    checkpoints (``message_hub`` with ``HistoryBuffer`` and numpy arrays)
+    are refused and ``--resume`` fails. The data globals those checkpoints
+    hold (``HistoryBuffer``, numpy arrays, dtypes and scalars) are
+    allow-listed with ``torch.serialization.add_safe_globals``;
+    ``weights_only`` stays on. ``HistoryBuffer.__getstate__`` also pickled
+    the built-in statistics functions (``min``, ``max``, ``current``,
+    ``mean``, as ``builtins.getattr`` calls, which must not be
+    allow-listed); ``__setstate__`` re-registers those anyway, so they are
+    left out of the pickled state (custom statistics are still pickled).
+    Global: ``torch.load`` runs inside mmengine's ``Runner.resume`` and
+    ``load_checkpoint`` before any hook, and torch's allow-list is
+    per-process. *Remove when* mmengine passes its own allow-list.
+``cpu-init-dist``
+    mmengine's ``init_dist`` calls ``torch.cuda.set_device`` (and, for
+    slurm, divides by the GPU count) even on CPU-only machines, and asks
+    for ``nccl``; on a machine without CUDA mmvb skips the device selection
+    and uses ``gloo``. mmengine also never destroys the process group, and
+    a gloo rank can then abort at interpreter exit after finishing its job;
+    the patched launchers register :func:`~mmvb.utils.release_process_group`
+    at exit. Global: the launcher runs in ``Runner.setup_env``, before any
+    config-built component exists. Acts only without CUDA, where upstream
+    raises. *Remove when* mmengine's launchers handle CPU-only machines and
+    tear their process group down.
+``cpu-ddp``
+    mmengine's ``Runner.wrap_model`` passes ``device_ids=[LOCAL_RANK]`` to
+    ``MMDistributedDataParallel`` for CPU modules too, which
+    ``DistributedDataParallel`` rejects; they are dropped for CPU modules.
+    Global: part of the same CPU-only launch path as ``cpu-init-dist``
+    (where only upstream's error is replaced). *Remove when* mmengine's
+    runner passes ``device_ids`` for CUDA modules only.
+``mmpretrain-torchvision``
+    ``mmpretrain 1.2.0`` imports ``torchvision.ops.boxes`` at module level
+    in two modules that ``import mmpretrain.models`` pulls in (box utils
+    for visual grounding). mmvb must not need torchvision, so when
+    torchvision cannot be imported those two modules are executed with
+    mmvb's own pure-PyTorch box ops standing in for
+    ``torchvision.ops.boxes``; the stand-in is visible only while they
+    execute. Global: the failing import is mmpretrain's own. *Remove when*
+    mmpretrain imports torchvision lazily.
+``mmengine-pkg-resources``
+    mmengine finds installed packages with ``pkg_resources``
+    (``is_installed``, ``get_installed_path``: used for ``mmaction::``
+    config paths and ``mim``-style lookups), which setuptools >= 81 no
+    longer ships. Where ``pkg_resources`` is missing, those helpers are
+    replaced by ``importlib.metadata`` equivalents that also resolve
+    editable installs. Global: mmengine calls them while reading configs.
+    *Remove when* mmengine drops ``pkg_resources``. mmvb's own configs do
+    not use ``mmaction::`` paths, so MMAction2's ``tools/train.py`` (which
+    reads the config before importing mmvb) works on them either way.
 """
 import atexit
 import functools
+import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -80,14 +94,17 @@ import os
 import sys
 import types
 from contextlib import contextmanager
-from typing import Callable, List, Optional
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 import torch
 
 _APPLIED = False
+#: Upstream callables replaced by the shims (``'module:qualname'`` ->
+#: original), so that tests can show that the upstream bug still exists.
+UPSTREAM: Dict[str, Callable] = {}
 
 # ---------------------------------------------------------------------------
-# 1. mmaction2 1.2.0 wheel without ``localizers/drn``
+# mmaction-drn: mmaction2 1.2.0 wheel without ``localizers/drn``
 # ---------------------------------------------------------------------------
 _DRN_PKG = 'mmaction.models.localizers.drn'
 _DRN_MOD = _DRN_PKG + '.drn'
@@ -141,7 +158,7 @@ class _DRNFinder(importlib.abc.MetaPathFinder):
 
 
 # ---------------------------------------------------------------------------
-# 2. torch >= 2.6 ``weights_only`` loading of mmengine checkpoints
+# mmengine-weights-only: torch >= 2.6 loading mmengine checkpoints
 # ---------------------------------------------------------------------------
 def _checkpoint_safe_globals() -> List[object]:
     """Globals that mmengine checkpoints hold besides tensors.
@@ -167,20 +184,32 @@ def _checkpoint_safe_globals() -> List[object]:
 
 
 def _history_buffer_getstate(self) -> dict:
-    """Pickled state of a ``HistoryBuffer`` without its statistics methods.
+    """Pickled state of a ``HistoryBuffer`` without its built-in statistics.
 
-    Those are functions registered on the class (``_statistics_methods`` is
-    a class attribute that ``__setstate__`` refills); pickling them needs
-    ``builtins.getattr``, which ``weights_only`` loading rightly refuses.
+    Upstream's ``__getstate__`` stores the class-level
+    ``_statistics_methods`` in the instance state (and in ``__dict__``).
+    Its built-in entries are ``HistoryBuffer``'s own methods, which pickle
+    as ``builtins.getattr`` calls that ``weights_only`` loading rightly
+    refuses, and which ``__setstate__`` re-registers anyway; only those are
+    left out. Custom statistics (``HistoryBuffer.register_statistics``) are
+    kept, as upstream does.
     """
+    from mmengine.logging import HistoryBuffer
     state = self.__dict__.copy()
-    state.pop('statistics_methods', None)
+    state['statistics_methods'] = {
+        name: method
+        for name, method in self._statistics_methods.items()
+        if getattr(HistoryBuffer, name, None) is not method
+    }
     return state
 
 
 def _allow_mmengine_checkpoints() -> None:
     from mmengine.logging import HistoryBuffer
-    HistoryBuffer.__getstate__ = _history_buffer_getstate
+    if HistoryBuffer.__getstate__ is not _history_buffer_getstate:
+        UPSTREAM['mmengine.logging:HistoryBuffer.__getstate__'] = \
+            HistoryBuffer.__getstate__
+        HistoryBuffer.__getstate__ = _history_buffer_getstate
     add_safe_globals = getattr(torch.serialization, 'add_safe_globals', None)
     if add_safe_globals is None:  # torch < 2.4 has no weights_only default
         return
@@ -188,7 +217,7 @@ def _allow_mmengine_checkpoints() -> None:
 
 
 # ---------------------------------------------------------------------------
-# 3. ``init_dist`` / DDP on CPU-only machines
+# cpu-init-dist, cpu-ddp: mmengine's launchers and DDP without CUDA
 # ---------------------------------------------------------------------------
 @contextmanager
 def _cpu_device_selection():
@@ -248,6 +277,7 @@ def _patch_init_dist() -> None:
     for name in ('_init_dist_pytorch', '_init_dist_slurm'):
         fn = getattr(dist_utils, name)
         if not getattr(fn, '__mmvb_patched__', False):
+            UPSTREAM[f'mmengine.dist.utils:{name}'] = fn
             setattr(dist_utils, name, _cpu_safe_init(fn))
 
 
@@ -266,11 +296,12 @@ def _patch_cpu_ddp() -> None:
         init(self, module, *args, **kwargs)
 
     __init__.__mmvb_patched__ = True
+    UPSTREAM['mmengine.model:MMDistributedDataParallel.__init__'] = init
     MMDistributedDataParallel.__init__ = __init__
 
 
 # ---------------------------------------------------------------------------
-# 4. mmpretrain's module-level ``torchvision.ops.boxes`` imports
+# mmpretrain-torchvision: module-level ``torchvision.ops.boxes`` imports
 # ---------------------------------------------------------------------------
 _TV_BOX_USERS = ('mmpretrain.models.utils.box_utils',
                  'mmpretrain.evaluation.metrics.visual_grounding_eval')
@@ -334,7 +365,7 @@ class _TorchvisionFreeFinder(importlib.abc.MetaPathFinder):
 
 
 # ---------------------------------------------------------------------------
-# 5. ``pkg_resources`` missing (setuptools >= 81) in mmengine's package utils
+# mmengine-pkg-resources: no ``pkg_resources`` (setuptools >= 81)
 # ---------------------------------------------------------------------------
 def _module_dir(module: str) -> Optional[str]:
     spec = importlib.util.find_spec(module)
@@ -393,6 +424,11 @@ def _patch_package_utils() -> None:
     import mmengine.config.config as config_mod
     import mmengine.utils as utils_mod
     import mmengine.utils.package_utils as package_utils
+    if package_utils.is_installed is is_installed:
+        return
+    UPSTREAM['mmengine.utils:is_installed'] = package_utils.is_installed
+    UPSTREAM['mmengine.utils:get_installed_path'] = \
+        package_utils.get_installed_path
     for mod in (package_utils, utils_mod, config_mod):
         mod.is_installed = is_installed
         mod.get_installed_path = get_installed_path
@@ -404,105 +440,116 @@ def _patch_package_utils() -> None:
 
 
 # ---------------------------------------------------------------------------
-# 6. bfloat16 scores in mmaction2's ``BaseHead.loss_by_feat``
+# Version guards and the shim table
 # ---------------------------------------------------------------------------
-def _patch_head_bf16() -> None:
-    from mmaction.models.heads.base import BaseHead
-    loss_by_feat = BaseHead.loss_by_feat
-    if getattr(loss_by_feat, '__mmvb_patched__', False):
-        return
+class VersionRange(NamedTuple):
+    """Installed versions of a distribution that a shim applies to.
 
-    @functools.wraps(loss_by_feat)
-    def wrapper(self, cls_scores, *args, **kwargs):
-        if isinstance(cls_scores, torch.Tensor) and \
-                cls_scores.dtype == torch.bfloat16:
-            cls_scores = cls_scores.float()
-        return loss_by_feat(self, cls_scores, *args, **kwargs)
+    Args:
+        package (str): Distribution name (``'mmengine'``, ``'torch'``).
+        first (str): First version with the bug (inclusive; usually mmvb's
+            minimum).
+        last (str, optional): Last release checked to still have the bug
+            (inclusive); None when the bug is another package's and any
+            later version needs the shim.
+    """
+    package: str
+    first: str
+    last: Optional[str] = None
 
-    wrapper.__mmvb_patched__ = True
-    BaseHead.loss_by_feat = wrapper
-
-
-# ---------------------------------------------------------------------------
-# 7. loading errors that do not name the file
-# ---------------------------------------------------------------------------
-_FILE_KEYS = ('filename', 'frame_dir', 'audio_path', 'img_path')
-
-
-def add_error_context(error: BaseException, context: str) -> None:
-    """Attach ``context`` to ``error`` (shown under its message)."""
-    if hasattr(error, 'add_note'):  # Python >= 3.11
-        error.add_note(context)
-    elif error.args and isinstance(error.args[0], str):
-        error.args = (f'{error.args[0]}\n{context}', ) + error.args[1:]
+    def contains(self, version: str) -> bool:
+        """Whether ``version`` lies in ``[first, last]`` (local version
+        labels such as ``+cpu`` are ignored)."""
+        from mmengine.utils import digit_version
+        v = digit_version(version)
+        if v < digit_version(self.first):
+            return False
+        return self.last is None or v <= digit_version(self.last)
 
 
-def _patch_dataset_errors() -> None:
-    from mmaction.datasets.base import BaseActionDataset
-    prepare_data = BaseActionDataset.prepare_data
-    if getattr(prepare_data, '__mmvb_patched__', False):
-        return
-
-    @functools.wraps(prepare_data)
-    def wrapper(self, idx):
-        try:
-            return prepare_data(self, idx)
-        except Exception as error:
-            try:
-                info = self.get_data_info(idx)
-                files = [str(info[k]) for k in _FILE_KEYS if k in info]
-            except Exception:
-                files = []
-            what = f' ({", ".join(files)})' if files else ''
-            add_error_context(
-                error, f'while loading sample {idx}{what} of '
-                f'{type(self).__name__} from {self.ann_file}')
-            raise
-
-    wrapper.__mmvb_patched__ = True
-    BaseActionDataset.prepare_data = wrapper
+class Shim(NamedTuple):
+    """A global shim: its name, version guards and how to apply it."""
+    name: str
+    guards: Tuple[VersionRange, ...]
+    apply: Callable[[], None]
 
 
-# ---------------------------------------------------------------------------
-# 8. ``ColorJitter.adjust_hue`` under numpy >= 2
-# ---------------------------------------------------------------------------
-def _adjust_hue(img, factor: float):
-    """MMAction2's ``ColorJitter.adjust_hue`` with the shift in int16."""
-    import cv2
-    import numpy as np
-    img = np.clip(img, 0, 255).astype(np.uint8)
-    hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
-    offset = int(factor * 255)
-    hsv[..., 0] = (hsv[..., 0].astype(np.int16) + offset) % 180
-    img = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
-    return img.astype(np.float32)
+# Import names of distributions whose name differs from their module's.
+_MODULE_OF = {'mmaction2': 'mmaction'}
 
 
-def _patch_color_jitter() -> None:
-    from mmaction.datasets.transforms.processing import ColorJitter
-    ColorJitter.adjust_hue = staticmethod(_adjust_hue)
+def installed_version(package: str) -> Optional[str]:
+    """The installed version of a distribution, or None if it is absent.
+
+    Falls back to the module's ``__version__`` when no distribution of that
+    name is installed (e.g. ``mmengine`` provided by ``mmengine-lite``).
+    """
+    import importlib.metadata
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    module = _MODULE_OF.get(package, package)
+    if importlib.util.find_spec(module) is None:
+        return None
+    return getattr(importlib.import_module(module), '__version__', None)
 
 
-# ---------------------------------------------------------------------------
-def _install_finder(finder_cls: type) -> None:
-    if not any(isinstance(f, finder_cls) for f in sys.meta_path):
-        sys.meta_path.insert(0, finder_cls())
+def shim_applies(shim: Shim) -> bool:
+    """Whether every package ``shim`` guards on is installed in range."""
+    for guard in shim.guards:
+        version = installed_version(guard.package)
+        if version is None or not guard.contains(version):
+            return False
+    return True
+
+
+def _install_finder(finder_cls: type) -> Callable[[], None]:
+
+    def install() -> None:
+        if not any(isinstance(f, finder_cls) for f in sys.meta_path):
+            sys.meta_path.insert(0, finder_cls())
+
+    return install
+
+
+#: Every global shim, in the order they are applied. ``last`` is the
+#: newest release checked to still have the bug.
+SHIMS: Tuple[Shim, ...] = (
+    Shim('mmaction-drn', (VersionRange('mmaction2', '1.2.0', '1.2.0'), ),
+         _install_finder(_DRNFinder)),
+    Shim('mmpretrain-torchvision',
+         (VersionRange('mmpretrain', '1.2.0', '1.2.0'), ),
+         _install_finder(_TorchvisionFreeFinder)),
+    Shim('mmengine-weights-only', (VersionRange(
+        'mmengine', '0.7.1', '0.10.7'), VersionRange('torch', '2.6.0')),
+         _allow_mmengine_checkpoints),
+    Shim('cpu-init-dist', (VersionRange('mmengine', '0.7.1', '0.10.7'), ),
+         _patch_init_dist),
+    Shim('cpu-ddp', (VersionRange('mmengine', '0.7.1', '0.10.7'), ),
+         _patch_cpu_ddp),
+    Shim('mmengine-pkg-resources',
+         (VersionRange('mmengine', '0.7.1', '0.10.7'), ),
+         _patch_package_utils),
+)
+
+_ACTIVE: List[str] = []
+
+
+def active_shims() -> List[str]:
+    """Names of the shims :func:`apply_compat_patches` applied."""
+    return list(_ACTIVE)
 
 
 def apply_compat_patches() -> None:
-    """Apply every shim once (idempotent)."""
+    """Apply every shim whose version guards hold, once (idempotent)."""
     global _APPLIED
     if _APPLIED:
         return
-    _install_finder(_DRNFinder)
-    _install_finder(_TorchvisionFreeFinder)
-    _allow_mmengine_checkpoints()
-    _patch_init_dist()
-    _patch_cpu_ddp()
-    _patch_package_utils()
-    _patch_head_bf16()
-    _patch_dataset_errors()
-    _patch_color_jitter()
+    for shim in SHIMS:
+        if shim_applies(shim):
+            shim.apply()
+            _ACTIVE.append(shim.name)
     _APPLIED = True
 
 

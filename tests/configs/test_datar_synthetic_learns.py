@@ -7,6 +7,7 @@ with mmengine's Runner (the real pipeline: wav decoding, Kaldi fbank with
 the on-disk cache, RecognizerAudio) and checks the validation accuracy.
 About a minute of CPU time (one thread).
 """
+import pytest
 import torch
 from mmengine.runner import Runner
 
@@ -30,6 +31,7 @@ def _point_to(cfg, root):
         cfg[f'{split}_dataloader'].persistent_workers = False
 
 
+@pytest.mark.slow
 def test_datar_learns_synthetic_audio_events(tmp_path):
     root = str(tmp_path / 'audio_events')
     generate_audio_event_dataset(

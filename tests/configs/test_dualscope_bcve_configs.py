@@ -112,6 +112,7 @@ def _synthetic_cfg(root, work_dir, monkeypatch, **overrides):
     return cfg
 
 
+@pytest.mark.slow
 def test_synthetic_sbcd_losses_decrease_with_pcgrad(synthetic_root, tmp_path,
                                                     monkeypatch):
     iters = 200

@@ -6,6 +6,8 @@ import glob
 import json
 import os.path as osp
 
+import pytest
+
 from mmvb.datasets.synthetic import generate_motion_dataset
 
 CONFIG = osp.join('configs', 'w3',
@@ -22,6 +24,7 @@ def last_val_top1(work_dir):
     return vals[-1]
 
 
+@pytest.mark.slow
 def test_w3_synthetic_reaches_90(tmp_path, run_tool):
     data = str(tmp_path / 'motion')
     generate_motion_dataset(data, progress=False)  # the default set

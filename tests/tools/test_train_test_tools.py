@@ -19,6 +19,10 @@ import mmvb  # noqa: F401
 TRAIN = 'tools/train.py'
 TEST = 'tools/test.py'
 
+# One pytest-xdist worker runs this module, so that the reference run of
+# ``two_epoch_run`` (module scope) is trained once.
+pytestmark = pytest.mark.xdist_group('train_test_tools')
+
 
 def _ckpt(path):
     return torch.load(path, map_location='cpu', weights_only=True)

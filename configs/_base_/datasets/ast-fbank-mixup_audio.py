@@ -4,7 +4,7 @@
 # frames, SpecAugment 48/192, waveform mixup; AudioSet statistics (AST's
 # fallback) until dataset statistics are computed with
 # tools/data/audio/fbank_stats.py.
-dataset_type = 'AudioDataset'
+dataset_type = 'CheckedAudioDataset'
 norm = dict(type='NormalizeFbank', mean=-4.2677393, std=4.5689974)
 
 train_pipeline = [

@@ -5,7 +5,7 @@
 # `num_segments` segments of one frame, multi-scale crop to 224 for training;
 # val/test 1 clip x center crop 224 (W3's Table 3: "1 crop per video").
 # 8 segments, 8 clips per GPU.
-dataset_type = 'RawframeDataset'
+dataset_type = 'CheckedRawframeDataset'
 data_root = 'data/egogesture/images'
 ann_file_train = 'data/egogesture/egogesture_train_list_rawframes.txt'
 ann_file_val = 'data/egogesture/egogesture_val_list_rawframes.txt'

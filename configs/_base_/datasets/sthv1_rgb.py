@@ -4,7 +4,7 @@
 # swaps the left/right classes for training; val/test 1 clip x center crop
 # 224 (the "efficient" protocol of W3's Table 1). 8 segments, 8 clips per
 # GPU; the 16-segment W3 config resamples from these pipelines.
-dataset_type = 'RawframeDataset'
+dataset_type = 'CheckedRawframeDataset'
 data_root = 'data/sthv1/rawframes'
 ann_file_train = 'data/sthv1/sthv1_train_list_rawframes.txt'
 ann_file_val = 'data/sthv1/sthv1_val_list_rawframes.txt'

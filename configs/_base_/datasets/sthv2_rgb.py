@@ -8,7 +8,7 @@
 # test_dataloader.dataset.pipeline.4.type=CenterCrop
 # test_dataloader.dataset.pipeline.4.crop_size=224`.
 # 16 segments, 6 clips per GPU (1 video of 6 views for testing).
-dataset_type = 'VideoDataset'
+dataset_type = 'CheckedVideoDataset'
 data_root = 'data/sthv2/videos'
 ann_file_train = 'data/sthv2/sthv2_train_list_videos.txt'
 ann_file_val = 'data/sthv2/sthv2_val_list_videos.txt'

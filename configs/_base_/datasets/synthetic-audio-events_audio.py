@@ -5,7 +5,7 @@
 # Features: 64 log-mel bins (Kaldi fbank, AST settings otherwise), 96 frames;
 # mean/std from tools/data/audio/fbank_stats.py on the training clips. The
 # decoded fbanks are cached next to the data (CachedFbank).
-dataset_type = 'AudioDataset'
+dataset_type = 'CheckedAudioDataset'
 data_root = 'data/synthetic/audio_events'
 ann_file_train = f'{data_root}/train_list_audio.txt'
 ann_file_val = f'{data_root}/val_list_audio.txt'

@@ -3,7 +3,7 @@
 #   python tools/data/synthetic/generate.py motion data/synthetic/motion
 # Classes come in time-reversed pairs, so a horizontal flip swaps
 # move-right (0) and move-left (1).
-dataset_type = 'VideoDataset'
+dataset_type = 'CheckedVideoDataset'
 data_root = 'data/synthetic/motion'
 ann_file_train = f'{data_root}/train_list_videos.txt'
 ann_file_val = f'{data_root}/val_list_videos.txt'

@@ -16,7 +16,7 @@ model = dict(
         input_adaptor=dict(type='LearnableInputAdaptor', lam=0.005),
         pretrained='checkpoints/dat_base_in1k_224.pth'),
     cls_head=dict(
-        type='TSNAudioHead',
+        type='AutocastTSNAudioHead',
         num_classes=None,  # set per dataset
         in_channels=1024,
         dropout_ratio=0.0,

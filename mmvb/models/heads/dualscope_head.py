@@ -10,10 +10,11 @@ from torch import Tensor, nn
 
 from ..layers import (DynamicDifferenceExtractor, FineGrainedMotionEncoder,
                       SATPMBlock)
+from .autocast_head_mixin import AutocastHeadMixin
 
 
 @MODELS.register_module()
-class DualScopeHead(BaseHead):
+class DualScopeHead(AutocastHeadMixin, BaseHead):
     """DualScope's temporal scope and classifier.
 
     `DualScope: Capturing Critical Spatial and Temporal Cues for Distracted

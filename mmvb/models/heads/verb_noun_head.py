@@ -159,7 +159,8 @@ class VerbNounHead(BaseHead):
                     labels.unbind(1), self.loss_weights,
                     (self.num_verbs, self.num_nouns))
         for name, scores, label, weight, num in tasks:
-            accs = top_k_accuracy(scores.detach().cpu().numpy(),
+            # float(): numpy has no bfloat16 (bf16 autocast)
+            accs = top_k_accuracy(scores.detach().float().cpu().numpy(),
                                   label.cpu().numpy(), self.topk)
             for k, acc in zip(self.topk, accs):
                 losses[f'{name}_top{k}_acc'] = torch.tensor(

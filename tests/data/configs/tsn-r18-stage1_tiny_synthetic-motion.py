@@ -20,7 +20,7 @@ model = dict(
         out_indices=(0, ),
         norm_eval=True),
     cls_head=dict(
-        type='TSNHead',
+        type='AutocastTSNHead',
         num_classes=6,
         in_channels=64,
         spatial_type='avg',
@@ -51,7 +51,7 @@ train_dataloader = dict(
     num_workers=0,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
-        type='VideoDataset',
+        type='CheckedVideoDataset',
         ann_file=f'{data_root}/train_list_videos.txt',
         data_prefix=dict(video=data_root),
         pipeline=pipeline))
@@ -60,7 +60,7 @@ val_dataloader = dict(
     num_workers=0,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type='VideoDataset',
+        type='CheckedVideoDataset',
         ann_file=f'{data_root}/val_list_videos.txt',
         data_prefix=dict(video=data_root),
         pipeline=pipeline,

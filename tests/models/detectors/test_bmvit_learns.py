@@ -39,6 +39,7 @@ def one_thread():
     torch.set_num_threads(threads)
 
 
+@pytest.mark.slow
 def test_synthetic_config_reaches_frame_map_05(tmp_path, one_thread):
     data_root = str(tmp_path / 'ava')
     info = generate_ava_dataset(data_root, progress=False)

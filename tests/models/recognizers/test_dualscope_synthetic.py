@@ -5,6 +5,7 @@ held-out drivers of the synthetic driver-activity set, on a CPU, in
 minutes."""
 import time
 
+import pytest
 import torch
 from mmengine.runner import Runner
 
@@ -16,6 +17,7 @@ CONFIG = ('dualscope/'
           'dualscope_r18-tiny_1xb16-16x1x1-20e_synthetic-driver-rgb.py')
 
 
+@pytest.mark.slow
 def test_synthetic_driver_config_learns(tmp_path):
     register_all_modules()
     root = str(tmp_path / 'driver')

@@ -222,6 +222,7 @@ def motion_root(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow
 def test_two_stages_with_train_py_and_resume(tmp_path, motion_root, run_tool,
                                              tool_env):
 

@@ -14,9 +14,9 @@ import argparse
 import json
 
 import numpy as np
-from mmaction.datasets import AudioDataset
 from tqdm import tqdm
 
+from mmvb.datasets import CheckedAudioDataset
 from mmvb.utils import register_all_modules
 
 
@@ -32,7 +32,7 @@ def fbank_stats(ann_file: str,
         dict: ``mean``, ``std`` and ``num_samples``.
     """
     register_all_modules()
-    dataset = AudioDataset(
+    dataset = CheckedAudioDataset(
         ann_file,
         pipeline=[
             dict(type='LoadAudio'),
