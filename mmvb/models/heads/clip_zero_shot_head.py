@@ -9,6 +9,8 @@ from mmaction.registry import MODELS, TOKENIZER
 from mmaction.utils import ConfigType
 from torch import Tensor, nn
 
+from .autocast_head_mixin import AutocastHeadMixin
+
 AGGREGATIONS = ('prob', 'score', 'feature', 'vote')
 
 
@@ -26,7 +28,7 @@ class CLIPProjection(nn.Module):
 
 
 @MODELS.register_module()
-class CLIPZeroShotHead(BaseHead):
+class CLIPZeroShotHead(AutocastHeadMixin, BaseHead):
     """Zero-shot classification of frames and clips with CLIP text prompts.
 
     CLIP's zero-shot classifier (Radford et al., ICML 2021, Sec. 3.1.2):
