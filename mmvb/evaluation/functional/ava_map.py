@@ -46,6 +46,7 @@ import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
+from mmengine.logging import print_log
 
 from .frame_map import class_average_precisions, match_detections
 
@@ -386,6 +387,31 @@ def ava_average_precisions(
     return aps, info
 
 
+def log_ava_counts(info: Dict,
+                   protocol: str,
+                   max_dets_per_frame: int = OFFICIAL_MAX_DETS_PER_FRAME,
+                   logger: str = 'current') -> None:
+    """Log what :func:`ava_average_precisions` dropped (its ``info``)."""
+    if info['capped_frames']:
+        print_log(
+            f'AVA ({protocol} protocol): {info["capped_frames"]} frames had '
+            f'more than {max_dets_per_frame} detections of evaluated '
+            f'classes; kept the top {max_dets_per_frame} of each as '
+            f'ActivityNet\'s scorer does ({info["capped_dets"]} detections '
+            'dropped)',
+            logger=logger)
+    if info['outside_frames']:
+        print_log(
+            f'AVA ({protocol} protocol): {info["outside_frames"]} detections '
+            'on frames that are not evaluated were ignored',
+            logger=logger)
+    if info['invalid_boxes']:
+        print_log(
+            f'AVA ({protocol} protocol): {info["invalid_boxes"]} detections '
+            'with x1 >= x2 or y1 >= y2 were dropped',
+            logger=logger)
+
+
 def evaluate_ava_csv(label_file: str,
                      gt_file: str,
                      det_file: str,
@@ -394,6 +420,8 @@ def evaluate_ava_csv(label_file: str,
                      iou_thr: float = 0.5) -> Tuple[Dict, Dict]:
     """Score an AVA detection CSV as ``get_ava_performance.py`` does
     (``-l label_file -g gt_file -d det_file``; ``protocol='official'``).
+    A frame with more than 50 detections keeps its top 50; what was
+    dropped is logged (:func:`log_ava_counts`), never an error.
 
     Returns:
         tuple[dict, dict]: AP per class id of the label map and the counts
@@ -409,7 +437,7 @@ def evaluate_ava_csv(label_file: str,
         for key in read_ava_exclusions(exclude_file):
             if key in index:
                 excluded[index[key]] = True
-    return ava_average_precisions(
+    aps, info = ava_average_precisions(
         gt.frame,
         gt.boxes,
         gt.labels,
@@ -422,3 +450,5 @@ def evaluate_ava_csv(label_file: str,
         protocol=protocol,
         excluded=excluded,
         iou_thr=iou_thr)
+    log_ava_counts(info, protocol)
+    return aps, info

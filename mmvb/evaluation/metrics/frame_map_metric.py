@@ -13,8 +13,8 @@ from mmvb.datasets.act_gt import load_act_gt
 from ..functional import frame_average_precision, mean_ap
 from ..functional.ava_map import (AVA_PROTOCOLS, OFFICIAL_MAX_DETS_PER_FRAME,
                                   ava_average_precisions, ava_frame_key,
-                                  read_ava_csv, read_ava_exclusions,
-                                  read_ava_label_map)
+                                  log_ava_counts, read_ava_csv,
+                                  read_ava_exclusions, read_ava_label_map)
 
 
 @METRICS.register_module()
@@ -187,20 +187,7 @@ class AVAFrameMAPMetric(AVAMetric):
             excluded=excluded,
             max_dets_per_frame=self.max_dets_per_frame,
             det_box_index=rows)
-        if info['capped_frames']:
-            print_log(
-                f'AVA ({self.ava_protocol} protocol): {info["capped_frames"]}'
-                f' frames had more than {self.max_dets_per_frame} '
-                'detections of evaluated classes; kept the top '
-                f'{self.max_dets_per_frame} of each as ActivityNet\'s '
-                f'scorer does ({info["capped_dets"]} detections dropped)',
-                logger='current')
-        if info['outside_frames']:
-            print_log(
-                f'AVA ({self.ava_protocol} protocol): '
-                f'{info["outside_frames"]} detections on frames that are '
-                'not evaluated were ignored',
-                logger='current')
+        log_ava_counts(info, self.ava_protocol, self.max_dets_per_frame)
         out = dict(
             overall=mean_ap(aps),
             person_movement=mean_ap(aps, [c for c in aps if c <= 14]),

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from mmaction.evaluation.functional.ava_evaluation import metrics
 
-from mmvb.evaluation.functional import (average_precision, evaluate_ava_csv,
+from mmvb.evaluation.functional import (ava_map, average_precision,
+                                        evaluate_ava_csv,
                                         frame_average_precision,
                                         match_detections, mean_ap,
                                         read_ava_csv, top_k_per_frame)
@@ -68,7 +69,7 @@ def _maps(files):
     return out
 
 
-def test_top_50_detections_per_frame(tmp_path):
+def test_top_50_detections_per_frame(tmp_path, monkeypatch):
     # frame 902: class 1 at B, class 2 at C. Its detections: class 2 at C
     # (0.99, TP), 49 class-2 false positives (0.98 ... 0.50) and class 1 at
     # B with 0.40, the 51st: the scorer drops it.
@@ -76,7 +77,12 @@ def test_top_50_detections_per_frame(tmp_path):
     dets += [(902, _far(i), 2, 0.98 - 0.01 * i) for i in range(49)]
     dets += [(902, B, 1, 0.40)]
     files = _write(tmp_path, [(902, B, 1), (902, C, 2)], dets)
+    logs = []
+    monkeypatch.setattr(ava_map, 'print_log',
+                        lambda msg, **kwargs: logs.append(msg))
     out = _maps(files)
+    assert any('1 frames had more than 50 detections' in m
+               and '(1 detections dropped)' in m for m in logs), logs
     # official: AP1 = 0 (never detected), AP2 = 1 (TP ranked first)
     assert out['official'] == pytest.approx(0.5)
     assert out['scorer'] == pytest.approx(0.5)

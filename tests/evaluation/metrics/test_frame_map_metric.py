@@ -10,7 +10,7 @@ from mmaction.evaluation.functional import ava_utils
 from mmaction.structures import bbox2result
 
 from mmvb.evaluation import AVAFrameMAPMetric, TubeFrameMAPMetric, mean_ap
-from mmvb.evaluation.metrics import frame_map_metric
+from mmvb.evaluation.functional import ava_map
 from mmvb.testing import activitynet_ava_scorer, loop_frame_average_precision
 
 
@@ -220,7 +220,7 @@ def test_official_protocol_is_the_scorer_on_the_csv(tmp_path, monkeypatch):
     and > 50 detections per frame are cut with a logged count."""
     results = _random_results(tmp_path, np.random.default_rng(3), boxes=9)
     logs = []
-    monkeypatch.setattr(frame_map_metric, 'print_log',
+    monkeypatch.setattr(ava_map, 'print_log',
                         lambda msg, **kwargs: logs.append(msg))
     metric = _metric(
         tmp_path, AVAFrameMAPMetric, ava_protocol='official', num_classes=9)
