@@ -9,6 +9,11 @@ data/ava/annotations/ava_action_list_v2.2_for_activitynet_2019.pbtxt``)::
     python demo/demo_bmvit.py data/synthetic/ava/videos/val_00000.mp4 \
         configs/bmvit/$NAME.py work_dirs/$NAME/epoch_20.pth out.mp4
 
+Class names come from ``--label-map`` or, by default, from the
+``label_file`` of the config's test evaluator; a label map that does not
+exist is an error naming its path (``--no-labels`` writes class ids,
+``action N``, instead).
+
 Every ``--stride`` frames (default: once per second of video) the clip
 centred on that frame is localized as in the config's test pipeline; the
 boxes of a key frame are drawn on it and on the following frames up to the
@@ -19,6 +24,7 @@ import os.path as osp
 
 import cv2
 from mmaction.evaluation import read_labelmap
+from mmengine.config import Config
 
 from mmvb.apis import draw_detections, inference_localizer, init_localizer
 
@@ -29,11 +35,16 @@ def parse_args():
     parser.add_argument('config', help='localizer config')
     parser.add_argument('checkpoint', help='localizer checkpoint')
     parser.add_argument('out', help='output video (.mp4)')
-    parser.add_argument(
+    labels = parser.add_mutually_exclusive_group()
+    labels.add_argument(
         '--label-map',
         help='class names: an AVA .pbtxt label map or a text file with one '
         'name per line (class 1 first); default: the label_file of the '
-        "config's test evaluator, if it exists")
+        "config's test evaluator")
+    labels.add_argument(
+        '--no-labels',
+        action='store_true',
+        help='write class ids ("action N") instead of names')
     parser.add_argument(
         '--stride', type=int, help='frames between key frames (default: fps)')
     parser.add_argument(
@@ -66,9 +77,15 @@ def read_video(path):
 
 
 def load_class_names(path):
-    """``{class id: name}`` from a .pbtxt label map or a list of names."""
-    if path is None or not osp.isfile(path):
-        return {}
+    """``{class id: name}`` from a .pbtxt label map or a list of names.
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(
+            f'label map {path} not found; give an existing --label-map, or '
+            '--no-labels to show class ids')
     with open(path) as f:
         if path.endswith('.pbtxt'):
             labelmap, _ = read_labelmap(f)
@@ -77,15 +94,31 @@ def load_class_names(path):
     return {i: name for i, name in enumerate(names, 1)}
 
 
+def class_names_for(args, cfg):
+    """Class names of ``--label-map``, else of the config's test evaluator
+    ``label_file``; ``{}`` (ids shown) with ``--no-labels``."""
+    if args.no_labels:
+        return {}
+    path = args.label_map
+    if path is None:
+        evaluator = cfg.get('test_evaluator') or {}
+        if isinstance(evaluator, (list, tuple)):
+            evaluator = evaluator[0] if evaluator else {}
+        path = evaluator.get('label_file')
+        if path is None:
+            raise ValueError(
+                f'{args.config} names no label map (test_evaluator has no '
+                'label_file); give --label-map or --no-labels')
+    return load_class_names(path)
+
+
 def main():
     args = parse_args()
-    model = init_localizer(args.config, args.checkpoint, args.device)
+    cfg = Config.fromfile(args.config)
+    class_names = class_names_for(args, cfg)  # before the model is built
+    model = init_localizer(cfg, args.checkpoint, args.device)
     if args.actor_thr is not None:
         model.head.actor_thr = args.actor_thr
-    label_map = args.label_map
-    if label_map is None:
-        label_map = (model.cfg.get('test_evaluator') or {}).get('label_file')
-    class_names = load_class_names(label_map)
 
     frames, fps = read_video(args.video)
     stride = args.stride or max(1, int(round(fps)))

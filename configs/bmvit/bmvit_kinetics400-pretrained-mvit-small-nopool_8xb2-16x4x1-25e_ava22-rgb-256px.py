@@ -114,11 +114,22 @@ val_dataloader = dict(
         test_mode=True))
 test_dataloader = val_dataloader
 
-val_evaluator = dict(
-    type='AVAFrameMAPMetric',
-    ann_file=ann_file_val,
-    label_file=label_file,
-    exclude_file=exclude_file_val)
+# mAP with ActivityNet's AVA scorer (get_ava_performance.py): top 50
+# detections per frame, every frame of the ground-truth file evaluated, the
+# label map's 60 classes; the protocol AVA results are reported with. Then
+# the precision and recall of the detected actors (Table 2b).
+val_evaluator = [
+    dict(
+        type='AVAFrameMAPMetric',
+        ann_file=ann_file_val,
+        label_file=label_file,
+        exclude_file=exclude_file_val,
+        ava_protocol='official'),
+    dict(
+        type='AVAActorPRMetric',
+        ann_file=ann_file_val,
+        exclude_file=exclude_file_val)
+]
 test_evaluator = val_evaluator
 
 max_epochs = 25

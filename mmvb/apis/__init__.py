@@ -9,6 +9,7 @@ from .instblink_inference import inference_instblink, read_video_frames
 from .instblink_visualization import (draw_instblink_frame,
                                       plot_blink_timeline,
                                       render_instblink_video)
+from .localizer_analysis import localizer_token_maps, mvit_attention_probs
 from .localizer_inference import (clip_indices, clip_settings, draw_detections,
                                   inference_localizer, init_localizer)
 from .tsne import plot_embedding, tsne
@@ -17,8 +18,9 @@ __all__ = [
     'TensorForward', 'attention_grid', 'build_model_from_cfg', 'clip_indices',
     'clip_settings', 'count_parameters', 'draw_detections',
     'draw_instblink_frame', 'frame_folder_pipeline', 'inference_instblink',
-    'inference_localizer', 'init_localizer', 'model_complexity',
-    'named_attention_maps', 'overlay', 'plot_blink_timeline', 'plot_embedding',
-    'read_video_frames', 'render_instblink_video', 'stage_masks', 'tsne',
-    'video_inputs', 'visualize_attention'
+    'inference_localizer', 'init_localizer', 'localizer_token_maps',
+    'model_complexity', 'mvit_attention_probs', 'named_attention_maps',
+    'overlay', 'plot_blink_timeline', 'plot_embedding', 'read_video_frames',
+    'render_instblink_video', 'stage_masks', 'tsne', 'video_inputs',
+    'visualize_attention'
 ]

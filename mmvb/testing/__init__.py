@@ -3,6 +3,7 @@
 from ._utils import (DEMO_INPUTS, batch_shape, demo_inputs, disable_pretrained,
                      get_cfg, get_config_path, get_config_root, list_configs,
                      register_demo_inputs)
+from .ava_reference import activitynet_ava_scorer, loop_frame_average_precision
 from .checkpoint_manifest import (checkpoint_from_manifest, load_manifest,
                                   make_manifest, state_dict_from_manifest,
                                   write_manifest)
@@ -11,11 +12,11 @@ from .loss_recorder_hook import LossRecorderHook
 from .mpeblink import write_fake_hust_lebw, write_fake_mpeblink_release
 
 __all__ = [
-    'DEMO_INPUTS', 'LossRecorderHook', 'batch_shape',
-    'checkpoint_from_manifest', 'demo_inputs', 'load_manifest',
-    'make_manifest', 'state_dict_from_manifest', 'write_manifest',
-    'disable_pretrained', 'sbcd_pretrainer_inputs', 'get_cfg',
-    'get_config_path', 'get_config_root', 'list_configs',
-    'register_demo_inputs', 'write_fake_hust_lebw',
+    'activitynet_ava_scorer', 'loop_frame_average_precision', 'DEMO_INPUTS',
+    'LossRecorderHook', 'batch_shape', 'checkpoint_from_manifest',
+    'demo_inputs', 'load_manifest', 'make_manifest',
+    'state_dict_from_manifest', 'write_manifest', 'disable_pretrained',
+    'sbcd_pretrainer_inputs', 'get_cfg', 'get_config_path', 'get_config_root',
+    'list_configs', 'register_demo_inputs', 'write_fake_hust_lebw',
     'write_fake_mpeblink_release'
 ]

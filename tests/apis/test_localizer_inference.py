@@ -117,6 +117,39 @@ def test_demo_writes_annotated_video(tiny_model_files, capsys):
     assert all(g.sum() > 50 for g in green)
 
 
+def test_demo_label_map_missing_is_an_error(tiny_model_files, tmp_path,
+                                            monkeypatch):
+    root, ckpt, video, _ = tiny_model_files
+    demo = osp.join(REPO, 'demo', 'demo_bmvit.py')
+    missing = str(tmp_path / 'nowhere' / 'labels.pbtxt')
+    argv = [
+        'demo_bmvit.py', video,
+        get_config_path(SYNTHETIC), ckpt,
+        str(tmp_path / 'out.mp4'), '--label-map', missing
+    ]
+    with mock.patch.object(sys, 'argv', argv), \
+            pytest.raises(FileNotFoundError, match=f'label map {missing}'):
+        runpy.run_path(demo, run_name='__main__')
+    assert not (tmp_path / 'out.mp4').exists()
+
+    funcs = runpy.run_path(demo)  # the functions, without running main
+    cfg = Config.fromfile(get_config_path(SYNTHETIC))
+    args = funcs['argparse'].Namespace(
+        config='cfg.py', label_map=None, no_labels=False)
+    # default: the config's label file, relative to the data root
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(
+            FileNotFoundError,
+            match='data/synthetic/ava/annotations/ava_action_list'):
+        funcs['class_names_for'](args, cfg)
+    args.no_labels = True
+    assert funcs['class_names_for'](args, cfg) == {}
+    cfg.test_evaluator.pop('label_file')
+    args.no_labels = False
+    with pytest.raises(ValueError, match='cfg.py names no label map'):
+        funcs['class_names_for'](args, cfg)
+
+
 def test_init_localizer_takes_a_config_object():
     cfg = Config.fromfile(get_config_path(SYNTHETIC))
     model = init_localizer(cfg)

@@ -51,6 +51,27 @@ def test_main_config_predicts_81_scores_per_token_pair():
     assert out.pred_instances.bboxes.shape == (32, 4)
 
 
+POOL = ('bmvit/bmvit_kinetics400-pretrained-mvit-small-pool_8xb2-16x4x1-'
+        '25e_ava22-rgb-{}px.py')
+
+
+@pytest.mark.parametrize('size, grid, pairs', [(256, (8, 8, 8), 64),
+                                               (224, (8, 7, 7), 49)])
+def test_pool_configs_make_the_central_frame_triplets(size, grid, pairs):
+    """Sec. 5.1: with the last pooling kept, "a set of 64 triplets" at
+    256 px and "only 7x7 tokens at the central frame" at 224 px."""
+    cfg = get_cfg(POOL.format(size))
+    assert cfg.model.backbone.remove_last_pool is False
+    assert cfg.model.head.token_selection == 'C+T'
+    model = build_model_from_cfg(cfg).eval()
+    with torch.no_grad():
+        out = model.head(torch.randn(1, 768, *grid))
+        assert out['boxes'].shape == (1, pairs, 4)
+        # the whole model at 64 px: 8 x 2 x 2 output tokens -> 2 x 2 pairs
+        boxes, actor, cls = model(torch.randn(1, 3, 16, 64, 64), mode='tensor')
+    assert boxes.shape == (1, 4, 4) and cls.shape == (1, 4, 80)
+
+
 def test_metafile_lists_every_config():
     root = get_config_root()
     with open(osp.join(root, 'bmvit', 'metafile.yml')) as f:

@@ -279,6 +279,27 @@ class BMViTHead(BaseModule):
             box, cls = x[:, c:c + 1], x
         return box, cls, box.size(1)
 
+    def box_token_frames(self, t: int) -> List[List[int]]:
+        """The backbone output frames each box/actor slice is made of.
+
+        Args:
+            t (int): Output frames of the backbone.
+
+        Returns:
+            list[list[int]]: For each of the ``n`` slices of
+            :meth:`select_tokens`, the frames whose tokens it averages (one
+            frame, or all ``t`` for ``'tubelet'``).
+        """
+        c = t // 2
+        rule = self.token_selection
+        if rule == '2(C+T)':
+            return [[c - 1], [c]]
+        if rule in ('C+T', 'max_pool'):
+            return [[c]]
+        if rule == 'singleton':
+            return [[i] for i in range(t)]
+        return [list(range(t))]  # tubelet
+
     def forward(self, feats: Tensor) -> TensorDict:
         """Predictions of every token pair.
 

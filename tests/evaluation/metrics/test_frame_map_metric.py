@@ -1,13 +1,17 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 import pickle
+from collections import defaultdict
 from unittest import mock
 
 import numpy as np
 import pytest
 import torch
 from mmaction.evaluation.functional import ava_utils
+from mmaction.structures import bbox2result
 
-from mmvb.evaluation import AVAFrameMAPMetric, TubeFrameMAPMetric
+from mmvb.evaluation import AVAFrameMAPMetric, TubeFrameMAPMetric, mean_ap
+from mmvb.evaluation.functional import ava_map
+from mmvb.testing import activitynet_ava_scorer, loop_frame_average_precision
 
 
 def _write_ava(tmp_path, rng, num_frames=12, excluded='vid,0903\n'):
@@ -47,13 +51,13 @@ def _metric(tmp_path, cls, **kwargs):
         ann_file=str(tmp_path / 'gt.csv'),
         exclude_file=str(tmp_path / 'excluded.csv'),
         label_file=str(tmp_path / 'labels.pbtxt'),
-        num_classes=5,
-        **kwargs)
+        **dict(dict(num_classes=5), **kwargs))
 
 
 def test_ava_metric_equals_mmaction_when_mmaction_works(tmp_path, monkeypatch):
     results = _write_ava(tmp_path, np.random.default_rng(0), excluded='')
-    ours = _metric(tmp_path, AVAFrameMAPMetric, per_class=True)
+    ours = _metric(
+        tmp_path, AVAFrameMAPMetric, per_class=True, ava_protocol='slowfast')
     ours.process([], results)
     mine = ours.compute_metrics(ours.results)
 
@@ -75,7 +79,7 @@ def test_ava_metric_equals_mmaction_when_mmaction_works(tmp_path, monkeypatch):
     # the same as deleting its ground truth (MMAction2 still counts that
     # ground truth in the recall denominator).
     (tmp_path / 'excluded.csv').write_text('vid,0903\n')
-    ours = _metric(tmp_path, AVAFrameMAPMetric)
+    ours = _metric(tmp_path, AVAFrameMAPMetric, ava_protocol='slowfast')
     ours.process([], results)
     excluded = ours.compute_metrics(ours.results)
     rows = (tmp_path / 'gt.csv').read_text().splitlines()
@@ -83,19 +87,22 @@ def test_ava_metric_equals_mmaction_when_mmaction_works(tmp_path, monkeypatch):
      'gt.csv').write_text('\n'.join(r
                                     for r in rows if ',0903,' not in r) + '\n')
     (tmp_path / 'excluded.csv').write_text('')
-    ours = _metric(tmp_path, AVAFrameMAPMetric)
+    ours = _metric(tmp_path, AVAFrameMAPMetric, ava_protocol='slowfast')
     ours.process([], [r for r in results if r['timestamp'] != 903])
     deleted = ours.compute_metrics(ours.results)
     assert deleted['overall'] == excluded['overall']
     assert deleted['overall'] != mine['overall']
 
 
-def test_ava_metric_survives_numpy2_and_counts_missed_classes(tmp_path):
+@pytest.mark.parametrize('protocol', ['official', 'slowfast'])
+def test_ava_metric_survives_numpy2_and_counts_missed_classes(
+        tmp_path, protocol):
     results = _write_ava(tmp_path, np.random.default_rng(1))
     for r in results:  # detect class 4 (no ground truth) and never class 3
         r['pred_instances']['scores'][:, 4] = 0.5
         r['pred_instances']['scores'][:, 3] = 0.0
-    metric = _metric(tmp_path, AVAFrameMAPMetric, per_class=True)
+    metric = _metric(
+        tmp_path, AVAFrameMAPMetric, per_class=True, ava_protocol=protocol)
     metric.process([], results)
     out = metric.compute_metrics(metric.results)  # mmaction: np.NAN error
     assert out['AP/action3'] == 0.0
@@ -106,6 +113,171 @@ def test_ava_metric_survives_numpy2_and_counts_missed_classes(tmp_path):
         'overall', 'person_movement', 'object_manipulation',
         'person_interaction'
     }
+
+
+def _random_results(tmp_path, rng, num_frames=40, boxes=6, num_classes=8):
+    """Ground truth of 8 classes (the label map holds 1-6) on frames
+    902.., some with only classes 7 and 8, and predictions of ``boxes``
+    boxes with scores for every class."""
+    gt, results = [], []
+    for f in range(num_frames):
+        ts = 902 + f
+        truth = []
+        for p in range(rng.integers(1, 4)):
+            xy = rng.uniform(0, 0.5, 2)
+            box = np.r_[xy, xy + rng.uniform(0.2, 0.45, 2)]
+            labels = [7, 8] if f % 9 == 4 else rng.choice(
+                np.arange(1, num_classes + 1), 2, replace=False)
+            for label in labels:
+                gt.append(f'vid,{ts:04d},' +
+                          ','.join(f'{v:.3f}' for v in box) + f',{label},{p}')
+            truth.append(box)
+        dets = [b + rng.normal(0, 0.03, 4) for b in truth]
+        while len(dets) < boxes:
+            xy = rng.uniform(0, 0.6, 2)
+            dets.append(np.r_[xy, xy + 0.3])
+        scores = torch.zeros(boxes, num_classes + 1)
+        scores[:, 1:] = torch.from_numpy(rng.random((boxes, num_classes)))
+        results.append(
+            dict(
+                video_id='vid',
+                timestamp=ts,
+                pred_instances=dict(
+                    bboxes=torch.tensor(np.array(dets),
+                                        dtype=torch.float32).clamp(0, 1),
+                    scores=scores)))
+    (tmp_path / 'gt.csv').write_text('\n'.join(gt) + '\n')
+    (tmp_path / 'excluded.csv').write_text('vid,0905\nvid,0911\n')
+    (tmp_path / 'labels.pbtxt').write_text(''.join(
+        f'item {{\n  name: "action{i}"\n  id: {i}\n}}\n' for i in range(1, 7)))
+    return results
+
+
+def _former_compute_metrics(tmp_path, results, num_classes):
+    """The metric before ``ava_protocol``: MMAction2's ``bbox2result`` and
+    ``read_csv``, then the per-frame loop."""
+    with open(tmp_path / 'labels.pbtxt') as f:
+        _, class_ids = ava_utils.read_labelmap(f)
+    class_ids = sorted(class_ids)
+    with open(tmp_path / 'gt.csv') as f:
+        gt_boxes, gt_labels, _ = ava_utils.read_csv(f, set(class_ids))
+    with open(tmp_path / 'excluded.csv') as f:
+        excluded = ava_utils.read_exclusions(f)
+    det_boxes, det_labels, det_scores = (defaultdict(list) for _ in range(3))
+    for r in results:
+        key = ava_utils.make_image_key(r['video_id'], r['timestamp'])
+        pred = r['pred_instances']
+        outputs = bbox2result(
+            pred['bboxes'], pred['scores'], num_classes, thr=0.002)
+        for index, dets in enumerate(outputs):
+            for x1, y1, x2, y2, score in np.asarray(dets).reshape(-1, 5):
+                det_boxes[key].append((y1, x1, y2, x2))
+                det_labels[key].append(index + 1)
+                det_scores[key].append(score)
+    aps = loop_frame_average_precision(
+        gt_boxes,
+        gt_labels,
+        det_boxes,
+        det_labels,
+        det_scores,
+        class_ids,
+        excluded=excluded)
+    return mean_ap(aps), aps
+
+
+def test_slowfast_protocol_is_the_former_metric(tmp_path):
+    """Bit-identical APs to the metric before the protocol option, on
+    frames with > 50 detections and frames whose ground truth holds only
+    classes outside the label map."""
+    for seed in range(3):
+        results = _random_results(
+            tmp_path, np.random.default_rng(seed), boxes=9)
+        metric = _metric(
+            tmp_path,
+            AVAFrameMAPMetric,
+            per_class=True,
+            ava_protocol='slowfast',
+            num_classes=9)
+        metric.process([], results)
+        out = metric.compute_metrics(metric.results)
+        ref_map, ref_aps = _former_compute_metrics(tmp_path, results, 9)
+        assert out['overall'] == ref_map
+        for c, ap in ref_aps.items():
+            assert out[f'AP/action{c}'] == ap
+        official = _metric(
+            tmp_path,
+            AVAFrameMAPMetric,
+            ava_protocol='official',
+            num_classes=9)
+        official.process([], results)
+        assert official.compute_metrics(official.results)['overall'] != \
+            out['overall']
+
+
+def test_official_protocol_is_the_scorer_on_the_csv(tmp_path, monkeypatch):
+    """The metric's 'official' mAP is the scorer's (a transcription of its
+    rules) on the CSV that MMAction2 would write for the same results,
+    and > 50 detections per frame are cut with a logged count."""
+    results = _random_results(tmp_path, np.random.default_rng(3), boxes=9)
+    logs = []
+    monkeypatch.setattr(ava_map, 'print_log',
+                        lambda msg, **kwargs: logs.append(msg))
+    metric = _metric(
+        tmp_path, AVAFrameMAPMetric, ava_protocol='official', num_classes=9)
+    metric.process([], results)
+    out = metric.compute_metrics(metric.results)
+    rows = []
+    for r in results:  # MMAction2's CSV row order, exact float values
+        pred = r['pred_instances']
+        for index, dets in enumerate(
+                bbox2result(pred['bboxes'], pred['scores'], 9, thr=0.002)):
+            for det in dets:
+                rows.append(f'vid,{r["timestamp"]},' +
+                            ','.join(repr(float(v)) for v in det[:4]) +
+                            f',{index + 1},{float(det[4])!r}')
+    (tmp_path / 'det.csv').write_text('\n'.join(rows) + '\n')
+    ref = activitynet_ava_scorer(
+        str(tmp_path / 'labels.pbtxt'), str(tmp_path / 'gt.csv'),
+        str(tmp_path / 'det.csv'), str(tmp_path / 'excluded.csv'))
+    assert out['overall'] == pytest.approx(ref['mAP'], abs=1e-12)
+    # 9 boxes x 6 evaluated classes = 54 per frame (a few below
+    # action_thr); 38 frames evaluated (2 excluded)
+    per_frame = [
+        int((r['pred_instances']['scores'][:, 1:7] > 0.002).sum())
+        for r in results if r['timestamp'] not in (905, 911)
+    ]
+    assert min(per_frame) > 50
+    capped = [m for m in logs if 'more than 50' in m]
+    assert len(capped) == 1 and '38 frames' in capped[0], logs
+    assert f'{sum(per_frame) - 38 * 50} detections dropped' in capped[0]
+
+
+def test_label_map_must_agree_with_the_classes(tmp_path):
+    _write_ava(tmp_path, np.random.default_rng(0))
+    with pytest.raises(
+            ValueError,
+            match=r'labels.pbtxt has class ids \[4\]'
+            r'.*num_classes=4'):
+        _metric(tmp_path, AVAFrameMAPMetric, num_classes=4)
+    kwargs = dict(num_classes=5, custom_classes=[1, 2, 3])
+    with pytest.raises(
+            ValueError, match=r'class ids \[4\].*'
+            r'custom_classes=\[1, 2, 3\]'):
+        _metric(tmp_path, AVAFrameMAPMetric, ava_protocol='official', **kwargs)
+    # slowfast evaluates the custom subset, as MMAction2 does
+    _metric(tmp_path, AVAFrameMAPMetric, ava_protocol='slowfast', **kwargs)
+    with pytest.raises(
+            ValueError,
+            match=r'custom_classes ids \[9\] are not'
+            r' in the label map .*labels.pbtxt'):
+        _metric(
+            tmp_path,
+            AVAFrameMAPMetric,
+            ava_protocol='slowfast',
+            num_classes=5,
+            custom_classes=[1, 9])
+    with pytest.raises(ValueError, match='ava_protocol'):
+        _metric(tmp_path, AVAFrameMAPMetric, ava_protocol='ActivityNet')
 
 
 def _tube_gt(tmp_path):

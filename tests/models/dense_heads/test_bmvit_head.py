@@ -77,6 +77,18 @@ def test_token_selection(rule, box_frames, cls_values):
     assert cls[0, :, 0, 0, 0].tolist() == cls_values
 
 
+@pytest.mark.parametrize('rule',
+                         ['2(C+T)', 'C+T', 'singleton', 'tubelet', 'max_pool'])
+def test_box_token_frames_name_the_selected_frames(rule):
+    head = _head(token_selection=rule)
+    x = torch.randn(1, 8, 2, 3, 8)
+    box, _, n = head.select_tokens(x)
+    frames = head.box_token_frames(8)
+    assert len(frames) == n
+    for i, f in enumerate(frames):
+        torch.testing.assert_close(box[0, i], x[0, f].mean(0))
+
+
 def _identity_head(rule, t_frames=8):
     """A head whose outputs expose the selected tokens: proj = identity,
     class MLP = identity (C - 1 == embed_dims), box MLP = 0."""

@@ -4,7 +4,8 @@
 ``mmvb.apis.model_complexity`` (MMEngine's counter: one multiply-add is one
 FLOP, as in the paper) of the whole localizer (backbone, projection and
 heads) on one clip, against the paper's GFLOPs, within 3 %. Measured on
-this code: 64.7 / 86.6 / 90.3 / 121.5 G. The 224-pixel no-pooling model is
+this code: 64.66 / 86.6 / 90.24 / 121.5 G (the pooling rows with C+T
+token selection, Sec. 5.1). The 224-pixel no-pooling model is
 1.4 % under the paper's 87.9 G (the other three are within 0.5 %); the
 counter skips element-wise operations (softmax, GELU, additions, layer
 norms), which matter most where the token count grows.
