@@ -111,7 +111,7 @@ def test_tiny_cpu_run(tiny_run):
     assert any(k.startswith('deformable attention') for k in ops)
     assert any(k.startswith('fbank') for k in ops)
     assert 'not GPU figures' in md
-    assert md.count('| ok |') == len(KEYS)
+    assert md.count(' (tiny) | ok |') == len(KEYS)
 
 
 def test_no_cuda_says_so_in_one_line(monkeypatch, capsys):
@@ -157,7 +157,7 @@ def test_oom_is_reported_and_the_run_goes_on(tmp_path, monkeypatch):
     assert ast['status'] == 'ok' and ast['train']['loss_finite']
     assert rc == 1 and 'bmvit: oom' in report['meta']['status']
     md = (tmp_path / 'gpu_check.md').read_text()
-    assert '| BMViT MViT-S nopool | oom (OutOfMemoryError' in md
+    assert '| BMViT MViT-S nopool (tiny) | oom (OutOfMemoryError' in md
 
 
 def test_other_errors_are_reported(tmp_path, monkeypatch):

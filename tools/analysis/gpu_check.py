@@ -441,8 +441,9 @@ def markdown(report: Dict) -> str:
             status += f" ({r['reason']})"
         if status.startswith('oom'):
             status += f", peak {_fmt(r.get('peak_mem_gib'), '.2f')} GiB"
+        name = r['name'] + (' (tiny)' if meta['tiny'] else '')
         lines.append(' | '.join([
-            f"| {r['name']}", status,
+            f'| {name}', status,
             f"{t.get('batch', '-')} / {i.get('batch', '-')}",
             _fmt(t.get('ms_per_step')),
             _fmt(t.get('samples_per_s'), '.2f'),
@@ -484,9 +485,9 @@ def markdown(report: Dict) -> str:
         for o in report['ops']:
             res = {True: 'ok', False: 'FAIL', None: 'skipped'}[o['ok']]
             note = o.get('note') or o.get('error') or ''
-            lines.append(f"| {o['op']} | {o['compared']} | {res} "
-                         f"{note} | {_fmt(o.get('worst_err_over_tol'), '.3g')}"
-                         ' |')
+            res = f'{res} ({note})' if note else res
+            lines.append(f"| {o['op']} | {o['compared']} | {res} | "
+                         f"{_fmt(o.get('worst_err_over_tol'), '.3g')} |")
     return '\n'.join(lines) + '\n'
 
 
