@@ -7,12 +7,12 @@ import argparse
 import os
 import os.path as osp
 
-import torch
 from mmaction.registry import RUNNERS
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmvb  # noqa: F401  (compat shims + registration before any build)
+from mmvb.engine.optimizers.amp import apply_amp
 from mmvb.utils import release_process_group
 
 
@@ -84,19 +84,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
                                 osp.splitext(osp.basename(args.config))[0])
 
     if args.amp:
-        optim_wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
-        assert optim_wrapper in [
-            'OptimWrapper', 'AmpOptimWrapper', 'AutocastOptimWrapper'
-        ], '`--amp` is not supported for the custom optimizer wrapper ' \
-            f'type `{optim_wrapper}`; set its AMP option in the config.'
-        if torch.cuda.is_available():
-            cfg.optim_wrapper.type = 'AmpOptimWrapper'
-            cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-        else:
-            # mmengine's AmpOptimWrapper needs a GPU; bfloat16 autocast
-            # needs no loss scaling.
-            cfg.optim_wrapper.type = 'AutocastOptimWrapper'
-            cfg.optim_wrapper.setdefault('dtype', 'bfloat16')
+        apply_amp(cfg)
 
     if args.resume == 'auto':
         cfg.resume = True

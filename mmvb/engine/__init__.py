@@ -2,9 +2,10 @@
 """Optimizer wrappers, hooks and loops (registered into mmaction's
 registries)."""
 from .optimizers import (AutocastOptimWrapper, PCGradOptimWrapper,
-                         TSMHeadsOptimWrapperConstructor, project_conflicting)
+                         TSMHeadsOptimWrapperConstructor, apply_amp,
+                         project_conflicting)
 
 __all__ = [
     'AutocastOptimWrapper', 'PCGradOptimWrapper',
-    'TSMHeadsOptimWrapperConstructor', 'project_conflicting'
+    'TSMHeadsOptimWrapperConstructor', 'apply_amp', 'project_conflicting'
 ]

@@ -26,12 +26,14 @@ import torch
 from mmengine.config import Config
 
 from mmvb.apis import TensorForward, build_model_from_cfg
+from mmvb.apis.benchmark import (AUTOCAST_DTYPES, device_name, peak_memory_gib,
+                                 reset_peak_memory, time_steps)
 from mmvb.testing import demo_inputs
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from benchmark_presets import PRESETS  # noqa: E402
 
-DTYPES = dict(fp32=None, fp16=torch.float16, bf16=torch.bfloat16)
+DTYPES = AUTOCAST_DTYPES
 
 
 def parse_args():
@@ -67,31 +69,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def synchronize(device: torch.device) -> None:
-    if device.type == 'cuda':
-        torch.cuda.synchronize(device)
-
-
-def time_steps(step,
-               device,
-               warmup: int,
-               repeats: int,
-               iters: int,
-               clock=time.perf_counter) -> list:
-    """Seconds per step of each timed repeat."""
-    for _ in range(warmup):
-        step()
-    synchronize(device)
-    times = []
-    for _ in range(repeats):
-        start = clock()
-        for _ in range(iters):
-            step()
-        synchronize(device)
-        times.append((clock() - start) / iters)
-    return times
-
-
 def benchmark_one(entry: dict, args) -> list:
     device = torch.device(args.device)
     dtype = DTYPES[args.dtype]
@@ -104,8 +81,7 @@ def benchmark_one(entry: dict, args) -> list:
         torch.autocast(device.type, dtype=dtype)
         if dtype is not None else nullcontext())
     results = []
-    if device.type == 'cuda':
-        torch.cuda.reset_peak_memory_stats(device)
+    reset_peak_memory(device)
     clock = time.process_time if args.clock == 'process' else \
         time.perf_counter
 
@@ -148,8 +124,7 @@ def _result(entry, args, mode, times, device) -> dict:
         batch=entry['batch'],
         shape=list(entry['shape']),
         device=str(device),
-        device_name=(torch.cuda.get_device_name(device)
-                     if device.type == 'cuda' else 'cpu'),
+        device_name=device_name(device),
         dtype=args.dtype,
         clock=args.clock,
         median_s=median,
@@ -158,7 +133,7 @@ def _result(entry, args, mode, times, device) -> dict:
     if 'frames_per_sample' in entry:
         out['frames_per_s'] = out['samples_per_s'] * entry['frames_per_sample']
     if device.type == 'cuda':
-        out['peak_mem_gib'] = torch.cuda.max_memory_allocated(device) / 2**30
+        out['peak_mem_gib'] = peak_memory_gib(device)
     return out
 
 
