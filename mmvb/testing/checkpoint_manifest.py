@@ -25,8 +25,9 @@ A manifest is a JSON file::
     }
 """
 import json
+import re
 from collections import OrderedDict
-from typing import Dict, Mapping, Optional, Union
+from typing import Dict, Mapping, Optional, Sequence, Tuple, Union
 
 import torch
 from torch import Tensor, nn
@@ -113,31 +114,50 @@ def load_manifest(path: str) -> Dict:
     return manifest
 
 
-def state_dict_from_manifest(manifest: Union[str, Dict],
-                             seed: int = 0,
-                             std: float = 0.02) -> 'OrderedDict[str, Tensor]':
+def state_dict_from_manifest(
+    manifest: Union[str, Dict],
+    seed: int = 0,
+    std: float = 0.02,
+    overrides: Optional[Sequence[Tuple[str, float, float]]] = None
+) -> 'OrderedDict[str, Tensor]':
     """A random state dict with the manifest's keys, shapes and dtypes.
 
     Floating tensors are ``N(0, std^2)``, integer and boolean ones zeros
     (they are index buffers or counters, which loaders keep or recompute).
+
+    ``overrides`` give chosen tensors another distribution, e.g. LayerNorm
+    weights near 1 so that a network on random weights is not degenerate
+    (output parity tests): the first ``(pattern, mean, std)`` whose regular
+    expression ``re.search``-es a key makes it ``N(mean, std^2)``. The same
+    random numbers are drawn with or without overrides, so keys no pattern
+    matches get the same values either way.
 
     Args:
         manifest (str | dict): Manifest or its path.
         seed (int): Seed of the values. Defaults to 0.
         std (float): Standard deviation of the floating values.
             Defaults to 0.02.
+        overrides (Sequence[tuple[str, float, float]], optional):
+            ``(pattern, mean, std)`` rules. Defaults to None.
 
     Returns:
         OrderedDict[str, Tensor]: The state dict.
     """
     if isinstance(manifest, str):
         manifest = load_manifest(manifest)
+    rules = [(re.compile(p), float(m), float(s))
+             for p, m, s in (overrides or ())]
     generator = torch.Generator().manual_seed(seed)
     state_dict = OrderedDict()
     for key, (shape, dtype) in manifest['keys'].items():
         dtype = getattr(torch, dtype)
         if dtype.is_floating_point:
-            value = torch.randn(shape, generator=generator) * std
+            mean, scale = 0.0, std
+            for pattern, rule_mean, rule_std in rules:
+                if pattern.search(key):
+                    mean, scale = rule_mean, rule_std
+                    break
+            value = torch.randn(shape, generator=generator) * scale + mean
             state_dict[key] = value.to(dtype)
         else:
             state_dict[key] = torch.zeros(shape, dtype=dtype)

@@ -23,21 +23,27 @@ def collect_sampling_points(backbone: nn.Module,
         list[dict]: Per deformable block (in forward order): ``name``,
         ``reference`` ``[H_G, W_G, 2]`` and ``positions``
         ``[G, H_G, W_G, 2]``, normalised ``(y, x)`` in ``[-1, 1]`` of the
-        map (= of the spectrogram: the pyramid keeps its extent).
+        map (= of the spectrogram: the pyramid keeps its extent), ``-1`` /
+        ``1`` the outer edges (positions of ``convention='dat'`` blocks,
+        which sample with ``align_corners=True``, are converted).
     """
     records, handles = [], []
     for name, module in backbone.named_modules():
         if isinstance(module, DeformableAudioAttention) and \
                 module.deformable:
 
-            def hook(_, __, offset, name=name):
+            def hook(_, inputs, offset, name=name, module=module):
                 h_g, w_g = offset.shape[1:3]
                 ref = reference_points(h_g, w_g, offset.dtype, offset.device)
+                pos = ref + offset.detach()
+                if module.convention == 'dat':
+                    # align_corners=True: -1 / 1 are the outer token
+                    # centres; rescale to the edge convention.
+                    size = pos.new_tensor(inputs[0].shape[-2:])
+                    pos = pos * (size - 1) / size
+                    ref = ref * (size - 1) / size
                 records.append(
-                    dict(
-                        name=name,
-                        reference=ref.cpu(),
-                        positions=(ref + offset.detach()).cpu()))
+                    dict(name=name, reference=ref.cpu(), positions=pos.cpu()))
 
             handles.append(module.offset_generator.register_forward_hook(hook))
     try:

@@ -85,8 +85,10 @@ class DeformableAudioTransformer(BaseModule):
       window attention (mmpretrain's :class:`SwinBlock`; maps whose sides
       the window does not divide are padded at the bottom/right, and
       windows larger than the map are padded too), ``D`` deformable
-      attention (:class:`DeformableBlock`). DAT's layout is ``LS`` in
-      stages 1-2 and ``LD`` pairs in stages 3-4;
+      attention (:class:`DeformableBlock`), ``F`` the same attention with
+      its offsets fixed at zero (keys on the reference grid, no AOG; DAT's
+      ``no_off``). DAT's layout is ``LS`` in stages 1-2 and ``LD`` pairs in
+      stages 3-4;
     * a LayerNorm on each output map.
 
     Variants (DAT v1): ``tiny`` 96-192-384-768 channels, depths 2-2-6-2,
@@ -94,6 +96,14 @@ class DeformableAudioTransformer(BaseModule):
     ``base`` 128-256-512-1024, heads 4-8-16-32, groups 4/8, depths
     2-2-18-2. At a 128x1024 input the stages are 32x256, 16x128, 8x64 and
     4x32 tokens.
+
+    ``convention='dat'`` reproduces DAT v1's code (``LeapLabTHU/DAT`` at
+    797f187) on its weights: the deformable attention's DAT coordinate
+    convention (see :class:`DeformableAudioAttention`), DAT's shift of
+    ``ceil(window / 2)`` (4 for window 7, where Swin and mmpretrain shift by
+    ``window // 2`` = 3) and the LayerNorm of DAT's offset network. The paper
+    configs use it, so that DAT-B's ImageNet weights are transferred with
+    their function (``tests/models/backbones/test_datar_dat_parity.py``).
 
     Args:
         arch (str | dict): ``'tiny'``, ``'small'``, ``'base'`` or a dict
@@ -110,14 +120,23 @@ class DeformableAudioTransformer(BaseModule):
         deformable (bool): False replaces every ``D`` block by
             ``fallback_block`` (Table 4 "without deformable").
             Defaults to True.
-        fallback_block (str): ``'L'`` or ``'S'``. Defaults to ``'S'``
-            (stages 3-4 then alternate local/shifted windows like stages
-            1-2).
+        fallback_block (str): ``'F'`` (zero offsets: the deformable block
+            without its offset network, so every other pretrained tensor is
+            used), ``'L'`` or ``'S'`` (window blocks, whose weights DAT's
+            checkpoint does not have there). Defaults to ``'F'``.
+        convention (str): ``'centred'`` or ``'dat'`` (DAT v1's code, see
+            above). Defaults to ``'centred'``.
+        shift_size (int, optional): Shift of the ``S`` blocks. Defaults to
+            None: ``ceil(window_size / 2)`` with ``convention='dat'``,
+            ``window_size // 2`` otherwise.
         offset_range (float): ``s`` of the offsets. Defaults to 2.
         offset_kernel_size (int | Sequence[int]): AOG depth-wise kernel,
             per stage or for all. Defaults to 5 (paper).
-        offset_norm (bool): LN inside the AOG (DAT code). Defaults to False.
-        downsample_ratio (int): ``r`` of the reference grid.
+        offset_norm (bool, optional): LN inside the AOG (DAT's code, not
+            the paper). Defaults to None: True with ``convention='dat'``,
+            False otherwise.
+        downsample_ratio (int): ``r`` of the reference grid (the paper's
+            "offset network on 4x subsampled tokens" is ``r = 2``).
             Defaults to 1 (DAT-T/S/B).
         use_rpe (bool): Deformable relative position bias. Defaults to True.
         ffn_ratio (float): MLP expansion. Defaults to 4.
@@ -167,10 +186,12 @@ class DeformableAudioTransformer(BaseModule):
         window_size: int = 7,
         stage_specs: Optional[Sequence[str]] = None,
         deformable: bool = True,
-        fallback_block: str = 'S',
+        fallback_block: str = 'F',
+        convention: str = 'centred',
+        shift_size: Optional[int] = None,
         offset_range: float = 2.0,
         offset_kernel_size: Union[int, Sequence[int]] = 5,
-        offset_norm: bool = False,
+        offset_norm: Optional[bool] = None,
         downsample_ratio: int = 1,
         use_rpe: bool = True,
         ffn_ratio: float = 4.,
@@ -206,8 +227,17 @@ class DeformableAudioTransformer(BaseModule):
         if [len(s) for s in stage_specs] != depths:
             raise ValueError(f'stage_specs {stage_specs} do not match the '
                              f'depths {depths}')
-        if fallback_block not in ('L', 'S'):
-            raise ValueError("fallback_block must be 'L' or 'S'")
+        if fallback_block not in ('F', 'L', 'S'):
+            raise ValueError("fallback_block must be 'F', 'L' or 'S', got "
+                             f'{fallback_block!r}')
+        if convention not in ('centred', 'dat'):
+            raise ValueError("convention must be 'centred' or 'dat', got "
+                             f'{convention!r}')
+        if shift_size is None:
+            shift_size = math.ceil(window_size / 2) \
+                if convention == 'dat' else window_size // 2
+        if offset_norm is None:
+            offset_norm = convention == 'dat'
         if not deformable:
             stage_specs = [s.replace('D', fallback_block) for s in stage_specs]
         self.stage_specs = list(stage_specs)
@@ -216,6 +246,9 @@ class DeformableAudioTransformer(BaseModule):
         self.in_channels = in_channels
         self.input_size = tuple(input_size)
         self.window_size = window_size
+        self.shift_size = shift_size
+        self.convention = convention
+        self.downsample_ratio = downsample_ratio
         self.out_indices = tuple(out_indices)
         self.embed_dims = dims
         self.num_features = dims[-1]
@@ -251,12 +284,13 @@ class DeformableAudioTransformer(BaseModule):
                             drop_path=drop_path,
                             pad_small_map=True,
                             attn_cfgs=dict(
+                                shift_size=shift_size if kind == 'S' else 0,
                                 qkv_bias=qkv_bias,
                                 attn_drop=attn_drop_rate,
                                 proj_drop=drop_rate),
                             ffn_cfgs=dict(ffn_drop=drop_rate),
                             norm_cfg=norm_cfg))
-                elif kind == 'D':
+                elif kind in ('D', 'F'):
                     blocks.append(
                         DeformableBlock(
                             dims[i],
@@ -271,6 +305,8 @@ class DeformableAudioTransformer(BaseModule):
                                 offset_range=offset_range,
                                 offset_kernel_size=offset_kernel_size[i],
                                 offset_norm=offset_norm,
+                                deformable=kind == 'D',
+                                convention=convention,
                                 use_rpe=use_rpe,
                                 qkv_bias=qkv_bias,
                                 attn_drop=attn_drop_rate,
@@ -278,7 +314,7 @@ class DeformableAudioTransformer(BaseModule):
                             norm_cfg=norm_cfg))
                 else:
                     raise ValueError(f'unknown block {kind!r} in stage {i} '
-                                     "(use 'L', 'S' or 'D')")
+                                     "(use 'L', 'S', 'D' or 'F')")
             self.stages.append(blocks)
             if i < num_stages - 1:
                 down = PatchEmbed(
@@ -300,6 +336,11 @@ class DeformableAudioTransformer(BaseModule):
         if self.pretrained is None:
             return
         logger = MMLogger.get_current_instance()
+        if self.convention != 'dat':
+            logger.warning(
+                f'DATAR: loading {self.pretrained} with convention='
+                f"{self.convention!r}: DAT's weights are transferred but not "
+                "their function (use convention='dat' for that)")
         ckpt = CheckpointLoader.load_checkpoint(
             self.pretrained, map_location='cpu')
         state_dict, report = dat_to_datar(ckpt, dict(self.named_parameters()))

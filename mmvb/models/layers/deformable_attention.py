@@ -9,13 +9,24 @@
 
 Feature maps are ``h x T``: **frequency is the height axis, time the width**.
 
-Coordinates: a point's position is normalised to ``[-1, 1]`` with
-``(-1, -1)`` the top-left corner and ``(1, 1)`` the bottom-right corner of
-the map (``grid_sample`` with ``align_corners=False``), so token ``i`` of
-``n`` sits at ``(i + 0.5) / n * 2 - 1``. DAT mixes this convention with
-``align_corners=True`` sampling (so its zero offsets land half a token off
-the token centres); here both use the same one, so zero offsets with
-``r = 1`` sample the tokens exactly.
+Two coordinate conventions (``convention``), both normalising a point to
+``[-1, 1]`` with ``(-1, -1)`` the top-left and ``(1, 1)`` the bottom-right of
+the map, and both placing the reference points at the cell centres
+``(i + 0.5) / n * 2 - 1`` of an ``n``-cell grid:
+
+* ``'centred'``: keys are sampled with ``grid_sample(align_corners=False)``,
+  so ``-1``/``1`` are the outer *edges* of the map and zero offsets with
+  ``r = 1`` sample the tokens exactly; the bias table holds one entry per
+  token of displacement (Swin's lookup at zero offsets).
+* ``'dat'``: DAT v1's code (``DAttentionBaseline.forward``): keys are sampled
+  with ``align_corners=True`` (``-1``/``1`` are the *centres* of the outer
+  tokens, so zero offsets land up to half a token off the tokens), and the
+  bias table spans the whole normalised displacement range: it is read at
+  half the normalised query-key displacement with ``align_corners=True``
+  (``(2h - 1)`` entries over ``2h`` tokens of displacement, a scale of
+  ``(h - 1) / h`` entries per token at the table's own size). Out-of-range
+  reads are zeros, as in DAT. This is the mode that reproduces DAT v1's
+  outputs on its ImageNet weights.
 """
 import math
 from typing import Optional, Sequence, Tuple
@@ -25,6 +36,8 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 from mmengine.model.weight_init import trunc_normal_
 from torch import Tensor, nn
+
+CONVENTIONS = ('centred', 'dat')
 
 
 def reference_points(height: int,
@@ -135,12 +148,20 @@ class DeformableAudioAttention(BaseModule):
     queries to the ``N_s`` sampled keys of its group, with the bias
     ``phi(B; R)`` bilinearly interpolated from a learnable per-head table
     ``B`` of ``(2h - 1) x (2T - 1)`` entries at the continuous query-key
-    displacements ``R`` (Eq. 4). The table holds one entry per token of
-    displacement: entry ``(h - 1 + dy, T - 1 + dx)`` is the bias of a key
-    ``dy`` tokens above / ``dx`` tokens left of the query, so with zero
-    offsets and ``r = 1`` the bias is Swin's table lookup; displacements
-    beyond the table clamp to its border. Every step is batched over
-    heads, groups and tokens.
+    displacements ``R`` (Eq. 4). Every step is batched over heads, groups
+    and tokens.
+
+    How positions map to the map and to the table is set by
+    ``convention`` (see the module docstring):
+
+    * ``'centred'``: the table holds one entry per token of displacement:
+      entry ``(h - 1 + dy, T - 1 + dx)`` is the bias of a key ``dy`` tokens
+      above / ``dx`` tokens left of the query, so with zero offsets and
+      ``r = 1`` the bias is Swin's table lookup; displacements beyond the
+      table clamp to its border.
+    * ``'dat'``: DAT v1's code: keys sampled with ``align_corners=True``;
+      the table read at ``R / 2`` (``R`` the normalised displacement, in
+      ``[-2, 2]``) with ``align_corners=True``, zeros outside.
 
     Args:
         embed_dims (int): Channels ``C``.
@@ -155,7 +176,10 @@ class DeformableAudioAttention(BaseModule):
         offset_kernel_size (int): AOG depth-wise kernel. Defaults to 5.
         offset_norm (bool): AOG LayerNorm (DAT's code). Defaults to False.
         deformable (bool): False keeps the offsets at zero (keys on the
-            fixed reference grid; the AOG is not built). Defaults to True.
+            fixed reference grid; the AOG is not built; DAT's ``no_off``).
+            Defaults to True.
+        convention (str): ``'centred'`` or ``'dat'`` (see above).
+            Defaults to ``'centred'``.
         use_rpe (bool): Add the deformable relative position bias.
             Defaults to True.
         qkv_bias (bool): Bias of the q/k/v projections. Defaults to True.
@@ -174,6 +198,7 @@ class DeformableAudioAttention(BaseModule):
                  offset_kernel_size: int = 5,
                  offset_norm: bool = False,
                  deformable: bool = True,
+                 convention: str = 'centred',
                  use_rpe: bool = True,
                  qkv_bias: bool = True,
                  attn_drop: float = 0.,
@@ -184,6 +209,10 @@ class DeformableAudioAttention(BaseModule):
             raise ValueError(f'embed_dims ({embed_dims}) must be divisible '
                              f'by num_heads ({num_heads}) and num_heads by '
                              f'num_groups ({num_groups})')
+        if convention not in CONVENTIONS:
+            raise ValueError(f'convention must be one of {CONVENTIONS}, '
+                             f'got {convention!r}')
+        self.convention = convention
         self.embed_dims = embed_dims
         self.num_heads = num_heads
         self.num_groups = num_groups
@@ -265,13 +294,21 @@ class DeformableAudioAttention(BaseModule):
         bg = pos.shape[0]
         n_s = pos.shape[1] * pos.shape[2]
         q_pos = reference_points(h, w, pos.dtype, pos.device).view(1, -1, 1, 2)
-        # Displacement query - key in tokens of the query map ...
-        disp = (q_pos - pos.view(bg, 1, n_s, 2)) * pos.new_tensor(
-            [h / 2, w / 2])
-        # ... and in table coordinates (align_corners=True: -1/1 are the
-        # first/last entries, h_t - 1 tokens from the centre).
-        h_t, w_t = self.feat_size
-        disp = disp / disp.new_tensor([max(h_t - 1, 1), max(w_t - 1, 1)])
+        # Normalised displacement query - key, in [-2, 2].
+        disp = q_pos - pos.view(bg, 1, n_s, 2)
+        if self.convention == 'dat':
+            # DAT v1: half of it, read with align_corners=True (-1 / 1 are
+            # the first / last entries), zeros outside.
+            disp = disp * 0.5
+            padding_mode = 'zeros'
+        else:
+            # In tokens of the query map, then in table coordinates (-1 / 1
+            # are the first / last entries, h_t - 1 tokens from the
+            # centre); clamped to the border.
+            h_t, w_t = self.feat_size
+            disp = disp * disp.new_tensor(
+                [h / 2 / max(h_t - 1, 1), w / 2 / max(w_t - 1, 1)])
+            padding_mode = 'border'
         table = self.rpe_table.view(1, self.num_groups, -1,
                                     *self.rpe_table.shape[-2:])
         table = table.expand(batch, -1, -1, -1, -1).flatten(0, 1)
@@ -279,7 +316,7 @@ class DeformableAudioAttention(BaseModule):
             table,
             disp.flip(-1),  # (y, x) -> (x, y)
             mode='bilinear',
-            padding_mode='border',
+            padding_mode=padding_mode,
             align_corners=True)  # [B * G, M / G, HW, N_s]
         return bias.view(batch, self.num_heads, h * w, n_s)
 
@@ -305,7 +342,7 @@ class DeformableAudioAttention(BaseModule):
             pos.flip(-1),
             mode='bilinear',
             padding_mode='zeros',
-            align_corners=False)  # [B * G, C / G, Hg, Wg]
+            align_corners=self.convention == 'dat')  # [B * G, C / G, Hg, Wg]
         n_s = pos.shape[1] * pos.shape[2]
         sampled = sampled.view(b, self.num_groups, -1,
                                n_s).permute(0, 3, 1, 2).reshape(b, n_s, c)

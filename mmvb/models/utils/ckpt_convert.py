@@ -172,8 +172,10 @@ def dat_to_datar(
       ``cls_norm.norm`` -> ``norm{last}``; ``cls_head`` (the ImageNet
       classifier) is dropped.
 
-    A block whose type differs (e.g. DATAR "without deformable" has window
-    blocks where DAT has deformable ones) keeps its random init; the
+    DATAR "without deformable" with ``fallback_block='F'`` uses every
+    tensor of DAT's deformable blocks but their offset networks (reported
+    dropped). A block whose type differs (``fallback_block='S'`` has
+    window blocks where DAT has deformable ones) keeps its random init; the
     report lists those keys as dropped/missing.
 
     Args:
@@ -310,7 +312,11 @@ def _convert_dat_deformable(conv: _Converter, key: str, prefix: str, name: str,
         return
     part = dict(zip(('0', '1.norm', '3'), ('dwconv', 'norm', 'pwconv')))[m[1]]
     dst = f'{prefix}.offset_generator.{part}.{m[2]}'
-    if part == 'norm' and dst not in target and \
+    if f'{prefix}.q.weight' in target and \
+            f'{prefix}.offset_generator.pwconv.weight' not in target:
+        conv.report.dropped[key] = ('offset network of a block with zero '
+                                    "offsets ('F', without deformable)")
+    elif part == 'norm' and dst not in target and \
             f'{prefix}.offset_generator.pwconv.weight' in target:
         conv.report.dropped[key] = ('DAT offset-net LayerNorm (the '
                                     "paper's AOG has none)")

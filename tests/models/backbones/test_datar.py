@@ -14,11 +14,13 @@ SMALL = dict(
 
 
 def _kinds(model):
-    return [
-        ''.join('D' if isinstance(b, DeformableBlock) else (
-            'S' if b.attn.shift_size else 'L') for b in stage)
-        for stage in model.stages
-    ]
+
+    def kind(block):
+        if isinstance(block, DeformableBlock):
+            return 'D' if block.attn.deformable else 'F'
+        return 'S' if block.attn.shift_size else 'L'
+
+    return [''.join(kind(b) for b in stage) for stage in model.stages]
 
 
 def test_variants_follow_dat_v1():
@@ -57,11 +59,11 @@ def test_forward_shapes_and_window_padding():
 
 
 def test_without_deformable_and_input_adaptors():
-    plain = DeformableAudioTransformer(
-        SMALL, input_size=(64, 128), deformable=False)
-    assert plain.stage_specs == ['LS', 'LS', 'LS', 'LS']
+    swin = DeformableAudioTransformer(
+        SMALL, input_size=(64, 128), deformable=False, fallback_block='S')
+    assert swin.stage_specs == ['LS', 'LS', 'LS', 'LS']
     assert not any(
-        isinstance(m, DeformableAudioAttention) for m in plain.modules())
+        isinstance(m, DeformableAudioAttention) for m in swin.modules())
     local = DeformableAudioTransformer(
         SMALL, input_size=(64, 128), deformable=False, fallback_block='L')
     assert local.stage_specs[2:] == ['LL', 'LL']
@@ -83,6 +85,82 @@ def test_without_deformable_and_input_adaptors():
         DeformableAudioTransformer(SMALL, stage_specs=['L', 'LS', 'LD', 'LD'])
     with pytest.raises(ValueError, match='unknown block'):
         DeformableAudioTransformer(SMALL, stage_specs=['LS', 'LS', 'LX', 'LD'])
+    with pytest.raises(ValueError, match='fallback_block'):
+        DeformableAudioTransformer(SMALL, deformable=False, fallback_block='D')
+
+
+@pytest.mark.parametrize('ratio', [1, 2])
+def test_without_deformable_is_zero_offsets(ratio):
+    """Table 4 "without deformable" (default ``fallback_block='F'``): the
+    deformable blocks without offset networks, equal to the deformable
+    model whose offsets are zero (AOG output weights 0: tanh(0) = 0)."""
+    torch.manual_seed(0)
+    kwargs = dict(
+        arch=SMALL,
+        input_size=(64, 128),
+        downsample_ratio=ratio,
+        convention='dat',
+        drop_path_rate=0.)
+    deform = DeformableAudioTransformer(**kwargs)
+    deform.init_weights()
+    fixed = DeformableAudioTransformer(deformable=False, **kwargs)
+    assert fixed.stage_specs == ['LS', 'LS', 'LF', 'LF']
+    assert _kinds(fixed) == fixed.stage_specs
+    state = deform.state_dict()
+    missing, unexpected = fixed.load_state_dict(state, strict=False)
+    assert missing == []
+    assert unexpected and all('offset_generator' in k for k in unexpected)
+    x = torch.randn(2, 1, 64, 128)
+    deform.eval()
+    fixed.eval()
+    with torch.no_grad():
+        assert not torch.allclose(deform(x), fixed(x), atol=1e-3)
+        for name, param in deform.named_parameters():
+            if name.endswith('offset_generator.pwconv.weight'):
+                param.zero_()
+        assert torch.allclose(deform(x), fixed(x), atol=1e-5)
+    # 'F' blocks can also be asked for in stage_specs.
+    mixed = DeformableAudioTransformer(
+        SMALL, input_size=(64, 128), stage_specs=['LS', 'LS', 'LD', 'LF'])
+    assert _kinds(mixed) == ['LS', 'LS', 'LD', 'LF']
+
+
+def test_conventions_set_shift_and_offset_norm():
+    centred = DeformableAudioTransformer(SMALL, input_size=(64, 128))
+    assert centred.shift_size == 3  # Swin / mmpretrain: window // 2
+    assert [b.attn.shift_size for b in centred.stages[0]] == [0, 3]
+    attn = centred.stages[2][1].attn
+    assert attn.convention == 'centred'
+    assert isinstance(attn.offset_generator.norm, torch.nn.Identity)
+    dat = DeformableAudioTransformer(
+        SMALL, input_size=(64, 128), convention='dat')
+    assert dat.shift_size == 4  # DAT v1: ceil(window / 2)
+    assert [b.attn.shift_size for b in dat.stages[1]] == [0, 4]
+    attn = dat.stages[3][1].attn
+    assert attn.convention == 'dat'
+    assert isinstance(attn.offset_generator.norm, torch.nn.LayerNorm)
+    custom = DeformableAudioTransformer(
+        SMALL,
+        input_size=(64, 128),
+        convention='dat',
+        shift_size=2,
+        offset_norm=False)
+    assert custom.stages[0][1].attn.shift_size == 2
+    assert isinstance(custom.stages[2][1].attn.offset_generator.norm,
+                      torch.nn.Identity)
+    with pytest.raises(ValueError, match='convention'):
+        DeformableAudioTransformer(SMALL, convention='swin')
+    # The two conventions compute different functions of the same weights.
+    torch.manual_seed(0)
+    dat.init_weights()
+    centred_ln = DeformableAudioTransformer(
+        SMALL, input_size=(64, 128), offset_norm=True)
+    centred_ln.load_state_dict(dat.state_dict())
+    x = torch.randn(1, 1, 64, 128)
+    dat.eval()
+    centred_ln.eval()
+    with torch.no_grad():
+        assert not torch.allclose(dat(x), centred_ln(x), atol=1e-3)
 
 
 def test_backward_reaches_every_part():

@@ -45,11 +45,13 @@ def _bilinear(feat, y, x):
     return out
 
 
-def _table_lookup(table, iy, ix):
-    """Bilinear read of a 2-D table at (iy, ix), clamped to its border."""
+def _table_lookup(table, iy, ix, clamp=True):
+    """Bilinear read of a 2-D table at (iy, ix), clamped to its border (or
+    zeros outside it)."""
     th, tw = table.shape
-    iy = min(max(iy, 0.0), th - 1.0)
-    ix = min(max(ix, 0.0), tw - 1.0)
+    if clamp:
+        iy = min(max(iy, 0.0), th - 1.0)
+        ix = min(max(ix, 0.0), tw - 1.0)
     return _bilinear(table[None], iy, ix)[0]
 
 
@@ -59,7 +61,18 @@ def _reference_attention(attn, x, hw):
     As in DAT, group ``g`` samples its channel slice at its own positions;
     the sampled slices form ``N_s`` key tokens that ``W_k``/``W_v``
     project; the bias of head ``m`` uses the positions of its group.
+
+    ``'centred'``: normalised ``p`` is pixel ``(p + 1) n / 2 - 0.5`` and the
+    table holds one entry per token. ``'dat'`` (DAT v1's code): pixel
+    ``(p + 1) (n - 1) / 2``; the table, zero outside, is read at entry
+    ``(d / 2 + 1) (t - 1) / 2`` for a normalised displacement ``d`` and a
+    table side ``t``.
     """
+    dat = attn.convention == 'dat'
+
+    def pixel(p, size):
+        return (p + 1) * (size - 1) / 2 if dat else (p + 1) * size / 2 - 0.5
+
     b, n, c = x.shape
     h, w = hw
     g_num, m_num = attn.num_groups, attn.num_heads
@@ -78,9 +91,8 @@ def _reference_attention(attn, x, hw):
         for gi in range(g_num):
             cg = slice(gi * c // g_num, (gi + 1) * c // g_num)
             for j, (py, px) in enumerate(group_pos[gi]):
-                # normalised -> pixel (align_corners=False convention)
-                sampled[j, cg] = _bilinear(fmap[cg], (py + 1) * h / 2 - 0.5,
-                                           (px + 1) * w / 2 - 0.5)
+                sampled[j, cg] = _bilinear(fmap[cg], pixel(py, h),
+                                           pixel(px, w))
         k_all, v_all = attn.k(sampled), attn.v(sampled)
         for mi in range(m_num):
             gi = mi // (m_num // g_num)
@@ -91,19 +103,26 @@ def _reference_attention(attn, x, hw):
                 logits = (q[bi, qi, hs] @ k.T) / math.sqrt(d)
                 if attn.rpe_table is not None:
                     for j, (py, px) in enumerate(group_pos[gi]):
-                        dy = qy - ((py + 1) * h / 2 - 0.5)
-                        dx = qx - ((px + 1) * w / 2 - 0.5)
-                        iy = (th - 1) + dy * (th - 1) / max(th - 1, 1)
-                        ix = (tw - 1) + dx * (tw - 1) / max(tw - 1, 1)
+                        if dat:
+                            dy = ((qy + 0.5) / h * 2 - 1) - py
+                            dx = ((qx + 0.5) / w * 2 - 1) - px
+                            iy = (dy / 2 + 1) * (2 * th - 2) / 2
+                            ix = (dx / 2 + 1) * (2 * tw - 2) / 2
+                        else:
+                            dy = qy - ((py + 1) * h / 2 - 0.5)
+                            dx = qx - ((px + 1) * w / 2 - 0.5)
+                            iy = (th - 1) + dy
+                            ix = (tw - 1) + dx
                         logits[j] = logits[j] + _table_lookup(
-                            attn.rpe_table[mi], iy, ix)
+                            attn.rpe_table[mi], iy, ix, clamp=not dat)
                 out[bi, qi, hs] = logits.softmax(-1) @ v
     return attn.proj(out)
 
 
+@pytest.mark.parametrize('convention', ['centred', 'dat'])
 @pytest.mark.parametrize('groups,ratio,feat', [(1, 1, (3, 5)), (2, 1, (3, 5)),
                                                (2, 2, (3, 5)), (1, 1, (2, 3))])
-def test_matches_loop_reference(groups, ratio, feat):
+def test_matches_loop_reference(groups, ratio, feat, convention):
     torch.manual_seed(0)
     attn = DeformableAudioAttention(
         8,
@@ -111,7 +130,8 @@ def test_matches_loop_reference(groups, ratio, feat):
         feat_size=feat,
         num_groups=groups,
         downsample_ratio=ratio,
-        offset_range=3.0).double()
+        offset_range=3.0,
+        convention=convention).double()
     attn.init_weights()
     with torch.no_grad():  # visible offsets and bias
         attn.offset_generator.pwconv.weight.normal_(0, 1.0)
@@ -183,3 +203,52 @@ def test_gradients_reach_offsets_and_table():
     assert attn.rpe_table.grad.abs().sum() > 0
     with pytest.raises(ValueError, match='divisible'):
         DeformableAudioAttention(8, 3, (4, 4))
+
+
+def test_dat_convention_hand_checked():
+    """DAT v1's code on a 1 x 4 map: keys sampled with align_corners=True at
+    the cell-centre reference points, bias table read at half the
+    normalised displacement."""
+    attn = DeformableAudioAttention(
+        4, 1, (1, 4), deformable=False, convention='dat')
+    with torch.no_grad():
+        attn.rpe_table.copy_(torch.arange(7.0).view(1, 1, 7))
+    pos = attn.sampling_positions(torch.zeros(1, 4, 4), (1, 4))
+    assert pos[0, 0, :, 1].tolist() == pytest.approx([-.75, -.25, .25, .75])
+    # align_corners=True: x = -0.75 is pixel (1 - 0.75) / 2 * 3 = 0.375,
+    # so zero offsets land off the tokens (0.375, 1.125, 1.875, 2.625).
+    fmap = torch.arange(4.0).view(1, 1, 1, 4)
+    sampled = F.grid_sample(fmap, pos.flip(-1), align_corners=True)
+    assert sampled.flatten().tolist() == pytest.approx(
+        [0.375, 1.125, 1.875, 2.625])
+    x = torch.zeros(1, 4, 4)
+    x[0, :, 0] = torch.arange(4.0)**2  # channel 0: 0, 1, 4, 9
+    with torch.no_grad():
+        attn.k.weight.zero_()
+        attn.k.bias.zero_()
+        attn.v.weight.copy_(torch.eye(4))
+        attn.v.bias.zero_()
+    bias = attn.position_bias(pos, (1, 4), 1)[0, 0]
+    # Zero displacement -> the centre entry 3; query 3 (x = 0.75) vs key 0
+    # (x = -0.75): 1.5 / 2 = 0.75 -> entry (0.75 + 1) / 2 * 6 = 5.25, i.e.
+    # 0.75 entries per token ((h - 1) / h), where 'centred' gives 6.
+    assert bias.diagonal().tolist() == pytest.approx([3.0] * 4)
+    assert bias[3, 0].item() == pytest.approx(5.25)
+    assert bias[0, 3].item() == pytest.approx(0.75)
+    centred = DeformableAudioAttention(4, 1, (1, 4), deformable=False)
+    with torch.no_grad():
+        centred.rpe_table.copy_(attn.rpe_table)
+    ref = reference_points(1, 4)[None]
+    assert centred.position_bias(ref, (1, 4), 1)[0, 0, 3, 0].item() == \
+        pytest.approx(6.0)
+    # The values the keys carry are the align_corners=True samples of
+    # 0, 1, 4, 9: 0.375, 1.375, 3.625, 7.125 (mean 3.125; the tokens' own
+    # mean is 3.5).
+    with torch.no_grad():
+        attn.proj.weight.copy_(torch.eye(4))
+        attn.proj.bias.zero_()
+        attn.rpe_table.zero_()
+    out = attn(x, (1, 4))  # uniform attention over the 4 sampled keys
+    assert out[0, :, 0].tolist() == pytest.approx([3.125] * 4)
+    with pytest.raises(ValueError, match='convention'):
+        DeformableAudioAttention(4, 1, (1, 4), convention='swin')

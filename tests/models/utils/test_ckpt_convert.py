@@ -9,6 +9,7 @@ is not needed). ``_TimmViT`` reproduces timm's ViT/DeiT key layout; the
 mmpretrain checkpoint comes from mmpretrain's own classes.
 """
 import math
+import os.path as osp
 
 import pytest
 import torch
@@ -233,12 +234,24 @@ def test_dat_report(dat_ckpt):
         converted['stages.2.1.attn.offset_generator.norm.weight'],
         src['stages.2.attns.1.conv_offset.1.norm.weight'])
     assert report.missing == []
-    # "Without deformable": DAT's deformable tensors are reported dropped
-    # and DATAR's shifted-window blocks there keep their init.
-    plain = DeformableAudioTransformer(
+    # "Without deformable" (zero offsets): everything but the offset
+    # networks is used.
+    fixed = DeformableAudioTransformer(
         ARCH, input_size=(64, 128), deformable=False)
     converted, report = dat_to_datar(
-        torch.load(path), dict(plain.named_parameters()))
+        torch.load(path), dict(fixed.named_parameters()))
+    assert report.missing == []
+    assert torch.equal(converted['stages.2.1.attn.k.weight'],
+                       src['stages.2.attns.1.proj_k.weight'][:, :, 0, 0])
+    offset_keys = [k for k in report.dropped if 'conv_offset' in k]
+    assert len(offset_keys) == 2 * 5  # 2 blocks x (dw w/b, LN w/b, pw w)
+    assert all('zero offsets' in report.dropped[k] for k in offset_keys)
+    # The Swin-style variant: DAT's deformable tensors are reported dropped
+    # and DATAR's shifted-window blocks there keep their init.
+    swin = DeformableAudioTransformer(
+        ARCH, input_size=(64, 128), deformable=False, fallback_block='S')
+    converted, report = dat_to_datar(
+        torch.load(path), dict(swin.named_parameters()))
     assert 'deformable block' in report.dropped[
         'stages.2.attns.1.proj_q.weight']
     assert 'stages.2.1.attn.w_msa.qkv.weight' in report.missing
@@ -383,3 +396,134 @@ def test_converter_tool(dat_ckpt, tmp_path):
     model.load_state_dict({k[len('backbone.'):]: v
                            for k, v in state.items()},
                           strict=False)
+
+
+# --------------------------------------------------------------------------
+# Published checkpoint layouts (issue 11): manifests made from the official
+# definitions by tools/model_converters/manifests/{dat,deit_ast}.py
+# --------------------------------------------------------------------------
+CKPT_DIR = osp.join(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'data',
+    'checkpoints')
+# Why a checkpoint tensor may be left out, per converter. Anything else the
+# converter does not place is an unexpected key.
+DAT_DROPS = dict([
+    ('ImageNet classifier', r'^cls_head\.'),
+    ('buffer recomputed by DATAR', r'\.(relative_position_index|attn_mask)$'),
+    ("offset network of a block with zero offsets ('F', without deformable)",
+     r'\.conv_offset\.'),
+])
+VIT_DROPS = {'ImageNet classifier': r'^head(_dist)?\.'}
+# Backbone tensors no ImageNet checkpoint has: the modules the papers add.
+DATAR_NEW = ['input_adaptor.conv.bias', 'input_adaptor.conv.weight']
+
+
+def _load_through_backbone(cfg_path, manifest_name, monkeypatch):
+    """Build the config's backbone, load a random checkpoint laid out as the
+    published file through its own ``init_weights`` (the path a config
+    takes) and return the backbone, the checkpoint and the report."""
+    from mmaction.registry import MODELS
+    from mmengine.runner.checkpoint import CheckpointLoader
+
+    from mmvb.testing import checkpoint_from_manifest, get_cfg
+    manifest = osp.join(CKPT_DIR, f'{manifest_name}.json')
+    checkpoint = checkpoint_from_manifest(manifest, seed=3)
+    cfg = get_cfg(cfg_path).model.backbone
+    assert cfg.pretrained.endswith('.pth')
+    backbone = MODELS.build(cfg)
+    calls = []
+
+    def load_checkpoint(filename, map_location=None, **kwargs):
+        calls.append(filename)
+        return checkpoint
+
+    monkeypatch.setattr(CheckpointLoader, 'load_checkpoint', load_checkpoint)
+    backbone.init_weights()
+    assert calls == [cfg.pretrained]
+    return backbone, checkpoint
+
+
+def _check_layout(backbone, checkpoint, report, drops, new_modules):
+    import re
+    wrapped = next(iter(checkpoint.values()))
+    unexpected = [
+        k for k, why in report.dropped.items()
+        if why not in drops or not re.search(drops[why], k)
+    ]
+    assert unexpected == [], {k: report.dropped[k] for k in unexpected}
+    placed = set(report.copied) | set(report.adapted)
+    assert len(placed) + len(report.dropped) == len(wrapped)
+    assert sorted(report.missing) == sorted(new_modules)
+    # The loader put every converted tensor into the backbone.
+    state = backbone.state_dict()
+    for key in placed:
+        assert key in state
+
+
+@pytest.mark.parametrize(
+    'cfg_path,new_modules,n_dropped',
+    [('datar/datar_in1k-pretrained-dat-b_8xb12-50e_vggsound-audio.py',
+      DATAR_NEW, 2 + 14 + 2),
+     ('datar/datar-wo-deformable_in1k-pretrained-dat-b_8xb12-300e_'
+      'kinetics-sounds-audio.py', [], 2 + 14 + 2 + 10 * 5)])
+def test_dat_b_release_layout(cfg_path, new_modules, n_dropped, monkeypatch):
+    """DAT v1's ``dat_base_in1k_224.pth`` ({'model': ...}, 435 tensors) into
+    the paper configs' backbones: nothing unexpected; missing only the
+    input adaptor; dropped only the classifier, the 14 window-attention
+    index buffers and 2 shift masks and, without deformable, the offset
+    networks."""
+    from mmvb.testing import load_manifest
+    manifest = load_manifest(osp.join(CKPT_DIR, 'dat_base_in1k_224.json'))
+    assert manifest['source']['commit'].startswith('797f187')
+    assert manifest['wrapper'] == 'model'
+    assert len(manifest['keys']) == 435
+    backbone, checkpoint = _load_through_backbone(cfg_path,
+                                                  'dat_base_in1k_224',
+                                                  monkeypatch)
+    converted, report = dat_to_datar(checkpoint,
+                                     dict(backbone.named_parameters()))
+    _check_layout(backbone, checkpoint, report, DAT_DROPS, new_modules)
+    assert len(report.dropped) == n_dropped
+    assert backbone.convention == 'dat'
+    src = checkpoint['model']
+    state = backbone.state_dict()
+    assert torch.allclose(state['patch_embed.projection.weight'],
+                          src['patch_proj.0.weight'].sum(1, keepdim=True))
+    assert torch.equal(state['stages.2.17.attn.v.weight'],
+                       src['stages.2.attns.17.proj_v.weight'][:, :, 0, 0])
+    assert state['stages.3.1.attn.rpe_table'].shape == (32, 7, 63)
+    assert torch.equal(state['stages.3.1.attn.rpe_table'],
+                       converted['stages.3.1.attn.rpe_table'])
+    if new_modules:  # offset LayerNorm kept (convention='dat')
+        assert torch.equal(
+            state['stages.2.1.attn.offset_generator.norm.weight'],
+            src['stages.2.attns.1.conv_offset.1.norm.weight'])
+
+
+def test_deit_b_release_layout(monkeypatch):
+    """The DeiT-B 384 release AST starts from ({'model': ...}, 155 tensors,
+    timm 0.4.5's ``vit_deit_base_distilled_patch16_384``) into the AST
+    config's backbone: nothing unexpected or missing; dropped only the two
+    classifiers."""
+    from mmvb.testing import load_manifest
+    name = 'deit_base_distilled_patch16_384-d0272ac0'
+    manifest = load_manifest(osp.join(CKPT_DIR, f'{name}.json'))
+    assert manifest['wrapper'] == 'model'
+    assert len(manifest['keys']) == 155
+    backbone, checkpoint = _load_through_backbone(
+        'datar/ast_in1k-pretrained-deit-b_8xb12-50e_vggsound-audio.py', name,
+        monkeypatch)
+    assert backbone.patch_resolution == (12, 101)
+    converted, report = vit_to_ast(checkpoint,
+                                   dict(backbone.named_parameters()),
+                                   backbone.patch_resolution,
+                                   backbone.num_extra_tokens)
+    _check_layout(backbone, checkpoint, report, VIT_DROPS, [])
+    assert sorted(report.dropped) == [
+        'head.bias', 'head.weight', 'head_dist.bias', 'head_dist.weight'
+    ]
+    state = backbone.state_dict()
+    assert torch.equal(state['pos_embed'], converted['pos_embed'])
+    assert state['pos_embed'].shape == (1, 2 + 12 * 101, 768)
+    assert torch.equal(state['layers.11.ffn.layers.1.weight'],
+                       checkpoint['model']['blocks.11.mlp.fc2.weight'])
