@@ -11,13 +11,21 @@ stay in Python (:class:`mmvb.apis.InstBlinkStream` with the ``.onnx`` path
 as its model). The shapes are fixed: a clip of another length or size is
 refused with both shapes named.
 
-Exporter: the TorchScript-based ``torch.onnx.export(..., dynamo=False)``
-(torch 2.13 defaults to the ``torch.export``-based exporter, which needs
-``onnxscript`` and a translation of the custom RoIAlign; the TorchScript
-exporter maps it to ONNX ``RoiAlign`` through the autograd function's
-``symbolic``), opset 17 (``RoiAlign`` with ``half_pixel`` coordinates,
-``LayerNormalization``). Needs ``onnx`` (metadata, check) and, for
-``--verify``, ``onnxruntime`` (``requirements/optional.txt``).
+Exporter: the TorchScript-based ``torch.onnx.export(..., dynamo=False)``,
+which maps the RoIAlign to ONNX ``RoiAlign`` through the autograd
+function's ``symbolic``; opset 17 (``RoiAlign`` with ``half_pixel``
+coordinates, ``LayerNormalization``). torch 2.13 defaults to the
+``torch.export``-based exporter (``dynamo=True``, needs ``onnxscript``): it
+traces into the pure-PyTorch RoIAlign and stops at its data-dependent
+sample count (``GuardOnDataDependentSymNode`` at ``int(grid_h.max())``,
+tried with torch 2.13 and onnxscript 0.7.2), and it would need a custom
+translation to emit ``RoiAlign`` anyway. The TorchScript exporter is
+deprecated in torch 2.13 (a warning, silenced here) but complete.
+Under ``torch.no_grad`` ``nn.MultiheadAttention`` takes its fused path,
+which has no ONNX export, so the export runs with autograd on.
+
+Needs ``onnx`` (metadata, check) and, for ``--verify``, ``onnxruntime``
+(``requirements/optional.txt``).
 
 Example::
 
