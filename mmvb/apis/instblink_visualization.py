@@ -173,3 +173,127 @@ def plot_blink_timeline(tracks: Sequence[Dict],
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return labels
+
+
+def draw_stream_frame(frame: np.ndarray,
+                      record: Dict,
+                      blink_thr: float = 0.3,
+                      box_scale: float = 1.0) -> np.ndarray:
+    """Draw one final frame of :class:`mmvb.apis.InstBlinkStream`.
+
+    Every present face gets a box in its track's colour with
+    ``id <k> <blink probability>``; in a blink (probability ``>=
+    blink_thr``: the frame belongs to a blink event) the box is thicker and
+    labelled ``BLINK``.
+
+    Args:
+        frame (np.ndarray): ``[H, W, 3]`` uint8 RGB frame (not modified).
+        record (dict): The frame's entry of the stream's ``frames``.
+        blink_thr (float): Blink merging threshold. Defaults to 0.3.
+        box_scale (float): Factor from the pushed frames' pixels to
+            ``frame``. Defaults to 1.
+
+    Returns:
+        np.ndarray: The annotated frame.
+    """
+    out = frame.copy()
+    scale = max(out.shape[0] / 360.0, 0.35)
+    for k, box, present, blink in zip(record['track_ids'].tolist(),
+                                      record['boxes'].tolist(),
+                                      record['present'].tolist(),
+                                      record['blink_scores'].tolist()):
+        if not present:
+            continue
+        color = track_color(k)
+        blinking = blink >= blink_thr
+        x1, y1, x2, y2 = (int(round(v * box_scale)) for v in box)
+        cv2.rectangle(out, (x1, y1), (x2, y2), color, 3 if blinking else 1)
+        label = f'id {k} {blink:.2f}' + (' BLINK' if blinking else '')
+        cv2.putText(out, label, (x1, max(y1 - 3, 8)), cv2.FONT_HERSHEY_SIMPLEX,
+                    0.45 * scale, color, 1, cv2.LINE_AA)
+    return out
+
+
+class BlinkTimelinePanel:
+    """A scrolling per-person blink timeline drawn under streamed frames.
+
+    One row per track seen in the last ``window`` frames (at most
+    ``max_rows``, most recent first): the blink probability as a line in
+    the track's colour, frames in a blink (``>= blink_thr``) shaded red,
+    frames where the face is absent left dark. The newest frame is at the
+    right edge.
+
+    Args:
+        width (int): Panel width (the frame width).
+        window (int): Frames shown. Defaults to 150.
+        max_rows (int): Most tracks shown. Defaults to 4.
+        row_height (int): Pixels per row. Defaults to 24.
+        blink_thr (float): Blink merging threshold. Defaults to 0.3.
+    """
+
+    def __init__(self,
+                 width: int,
+                 window: int = 150,
+                 max_rows: int = 4,
+                 row_height: int = 24,
+                 blink_thr: float = 0.3) -> None:
+        self.width, self.window = width, window
+        self.max_rows, self.row_height = max_rows, row_height
+        self.blink_thr = blink_thr
+        self.height = max_rows * row_height + 14
+        self._rows: Dict[int, Dict] = {}  # track id -> last frame, values
+
+    def update(self, record: Dict) -> np.ndarray:
+        """Add a final frame (a stream ``frames`` entry) and draw.
+
+        Returns:
+            np.ndarray: ``[height, width, 3]`` uint8 RGB panel.
+        """
+        f = record['frame']
+        for k, present, blink in zip(record['track_ids'].tolist(),
+                                     record['present'].tolist(),
+                                     record['blink_scores'].tolist()):
+            row = self._rows.setdefault(
+                k, dict(values=np.full(self.window, np.nan), last=f))
+            shift = f - row['last']
+            if shift:
+                row['values'] = np.roll(row['values'], -shift)
+                row['values'][-shift:] = np.nan
+                row['last'] = f
+            row['values'][-1] = blink if present else np.nan
+        # forget tracks that left the window
+        self._rows = {
+            k: row
+            for k, row in self._rows.items() if f - row['last'] < self.window
+        }
+        panel = np.full((self.height, self.width, 3), 30, np.uint8)
+        xs = np.linspace(0, self.width - 1, self.window)
+        # the window sample under each pixel column
+        sample = np.minimum(
+            np.arange(self.width) * self.window // self.width, self.window - 1)
+        shown = sorted(self._rows, key=lambda k: -self._rows[k]['last'])
+        for r, k in enumerate(shown[:self.max_rows]):
+            row = self._rows[k]
+            values = np.full(self.window, np.nan)
+            lag = f - row['last']
+            values[:self.window - lag] = row['values'][lag:]
+            top = 12 + r * self.row_height
+            bottom = top + self.row_height - 3
+            present = ~np.isnan(values)
+            blink = present & (np.nan_to_num(values) >= self.blink_thr)
+            for mask, color in ((present, (70, 70, 70)), (blink, (200, 40,
+                                                                  40))):
+                panel[top:bottom, mask[sample]] = color
+            y = bottom - np.nan_to_num(values) * (bottom - top)
+            points = np.stack([xs, y], 1)[present].astype(np.int32)
+            if len(points) > 1:
+                cv2.polylines(panel, [points[:, None]], False, track_color(k),
+                              1, cv2.LINE_AA)
+            cv2.putText(panel, f'id {k}',
+                        (2, top + 10), cv2.FONT_HERSHEY_SIMPLEX, 0.35,
+                        track_color(k), 1, cv2.LINE_AA)
+        cv2.putText(
+            panel, f'blink probability, last {self.window} frames '
+            f'(red: blink)', (2, 9), cv2.FONT_HERSHEY_SIMPLEX, 0.3,
+            (200, 200, 200), 1, cv2.LINE_AA)
+        return panel

@@ -1,10 +1,12 @@
 # Copyright (c) mmvb contributors. All rights reserved.
+import csv
 import importlib.util
 import json
 import os.path as osp
 
 import cv2
 import numpy as np
+import pytest
 
 from mmvb.apis.instblink_visualization import (draw_instblink_frame,
                                                plot_blink_timeline,
@@ -46,19 +48,25 @@ def test_timeline_plot(tmp_path):
     assert cv2.imread(str(tmp_path / 'empty.png')) is not None
 
 
-def test_demo_on_generated_video(tmp_path):
-    frames, _ = render_blink_video(np.random.default_rng(0), num_frames=24)
-    video = str(tmp_path / 'faces.mp4')
-    write_video(video, frames, fps=12)
+def _demo():
     spec = importlib.util.spec_from_file_location(
         'instblink_demo', osp.join(ROOT, 'demo', 'instblink_demo.py'))
     demo = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(demo)
+    return demo
+
+
+def test_demo_on_generated_video(tmp_path, capsys):
+    frames, _ = render_blink_video(np.random.default_rng(0), num_frames=24)
+    video = str(tmp_path / 'faces.mp4')
+    write_video(video, frames, fps=12)
     out = tmp_path / 'out'
-    # random weights: a zero score threshold keeps the queries as faces
-    demo.main([
+    # random weights: a zero score threshold keeps the queries as faces,
+    # a blink threshold in their range gives blinks
+    _demo().main([
         video, CFG, '--out-dir',
-        str(out), '--score-thr', '0', '--clip-len', '16', '--stride', '8'
+        str(out), '--score-thr', '0', '--clip-len', '16', '--stride', '8',
+        '--blink-thr', '0.5'
     ])
     cap = cv2.VideoCapture(str(out / 'faces_instblink.mp4'))
     n = 0
@@ -67,9 +75,39 @@ def test_demo_on_generated_video(tmp_path):
         if not ok:
             break
         n += 1
-        assert frame.shape[:2] == (384, 640)  # 96x160 enlarged x4
+        # 96x160 enlarged x4, and the timeline panel under it
+        assert frame.shape[:2] == (384 + 4 * 24 + 14, 640)
     assert n == 24
     assert cv2.imread(str(out / 'faces_blink_timeline.png')) is not None
     with open(out / 'faces_instblink.json') as f:
         tracks = json.load(f)
     assert tracks and all(len(t['bboxes']) == 24 for t in tracks)
+    # the blink events, as CSV and JSON, are the tracks' merged blinks
+    with open(out / 'faces_blinks.json') as f:
+        events = json.load(f)
+    want = sorted((i, s, e) for i, t in enumerate(tracks)
+                  for s, e, _ in t['blinks_converted'])
+    assert want and sorted(
+        (e['track_id'], e['start'], e['end']) for e in events) == want
+    with open(out / 'faces_blinks.csv') as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(events)
+    assert float(rows[0]['end_s']) == pytest.approx(
+        (events[0]['end'] + 1) / 12, abs=1e-3)
+    assert '24 frames in' in capsys.readouterr().out
+
+
+def test_demo_refuses_bad_sources(tmp_path):
+    demo = _demo()
+    bad = tmp_path / 'broken.mp4'
+    bad.write_bytes(b'not a video at all' * 10)
+    cases = [(str(tmp_path / 'missing.mp4'),
+              f'error: no such video file: {tmp_path}/missing.mp4'),
+             (str(bad), f'error: cannot open video {bad}'),
+             ('97', 'error: cannot open camera 97')]
+    for source, message in cases:
+        with pytest.raises(SystemExit) as e:
+            demo.main([source, CFG, '--out-dir', str(tmp_path / 'out')])
+        assert str(e.value) in (message,
+                                f'error: cannot read any frame from video '
+                                f'{source}'), str(e.value)

@@ -8,5 +8,6 @@ temporal localizers (BMN, BSN); these are not.
 """
 from .bmvit import BMViTLocalizer
 from .instblink import InstBlink
+from .instblink_onnx import InstBlinkONNXWrapper
 
-__all__ = ['BMViTLocalizer', 'InstBlink']
+__all__ = ['BMViTLocalizer', 'InstBlink', 'InstBlinkONNXWrapper']

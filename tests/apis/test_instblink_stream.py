@@ -1,0 +1,214 @@
+# Copyright (c) mmvb contributors. All rights reserved.
+import os.path as osp
+import tracemalloc
+
+import numpy as np
+import pytest
+import torch
+from mmengine.structures import InstanceData
+
+from mmvb.apis import (InstBlinkResultCollector, InstBlinkStream,
+                       inference_instblink)
+from mmvb.apis.instblink_stream import _BlinkRuns
+from mmvb.models.task_modules.tracking import blink_intervals
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CFG = osp.join(
+    ROOT, 'configs', 'instblink',
+    'instblink_r18-c16-fpn_1xb4-5x1x1-1000i_synthetic-blink-rgb.py')
+
+
+def indexed_frames(n, h=8, w=8):
+    """Frames that carry their index (pixel (0, 0), channels 0 and 1)."""
+    for i in range(n):
+        frame = np.zeros((h, w, 3), np.uint8)
+        frame[0, 0, :2] = i % 256, i // 256
+        yield frame
+
+
+class StubModel(torch.nn.Module):
+    """A model whose clip outputs are fixed by the clip (its first frame's
+    index seeds them): four queries, two faces that move and sometimes jump
+    (their tracks fragment), a query on random places, a duplicate; clip
+    scores around the 0.5 threshold, blink probabilities in [0, 1]."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.zeros(1))
+
+    def predict_clip(self, clip, img_shape, scale_factor):
+        t = clip.shape[0]
+        start = int(clip[0, 0, 0, 0]) + 256 * int(clip[0, 1, 0, 0])
+        rng = np.random.default_rng(start)
+        frames = np.arange(start, start + t)[:, None]
+        boxes = []
+        for face in range(2):
+            jump = (start // 50 + face) % 3 * 40.0  # a new place every 50
+            xy = np.array([20.0 + 60 * face + jump, 10.0]) + frames * 0.2
+            boxes.append(np.concatenate([xy, xy + 30], 1))
+        xy = rng.uniform(0, 150, 2)
+        boxes.append(np.tile(np.concatenate([xy, xy + 25]), (t, 1)))
+        boxes.append(boxes[0] + rng.uniform(0, 2))
+        boxes = np.stack(boxes) + rng.normal(0, 0.5, (4, t, 4))
+        scale = np.array(scale_factor * 2)
+        out = dict(
+            bboxes=boxes / scale,
+            scores=rng.uniform(0.35, 0.9, 4),
+            blink_scores=rng.uniform(0, 1, (4, t))**3,
+            face_scores=rng.uniform(0, 1, (4, t)))
+        return InstanceData(
+            **{key: torch.from_numpy(v).float()
+               for key, v in out.items()})
+
+
+def stream_results(model, frames, chunks=None, rng=None, **kwargs):
+    """Results of the stream fed in random chunks, and its outputs."""
+    stream = InstBlinkStream(model, **kwargs)
+    collector = InstBlinkResultCollector()
+    frames = list(frames)
+    outputs, i = [], 0
+    while i < len(frames):
+        n = 1 if rng is None else int(rng.integers(1, chunks + 1))
+        chunk = frames[i:i + n]
+        out = stream.push(chunk[0] if n == 1 else np.stack(chunk))
+        i += len(chunk)
+        outputs.append((i, out))
+        collector.update(out)
+    out = stream.close()
+    outputs.append((len(frames), out))
+    collector.update(out)
+    return collector.results(), outputs
+
+
+def assert_same_results(got, want):
+    assert len(got) == len(want)
+    for a, b in zip(got, want):
+        assert a.keys() == b.keys()
+        for key in a:
+            if key == 'score':
+                # offline: np.mean (pairwise sum); stream: a running sum
+                assert a[key] == pytest.approx(b[key], rel=1e-12, abs=0)
+            else:
+                assert a[key] == b[key], key  # exact
+
+
+@pytest.mark.parametrize('seed', range(6))
+def test_blink_runs_match_offline_merging(seed):
+    rng = np.random.default_rng(seed)
+    length = int(rng.integers(1, 80))
+    for thr in (0.3, 0.0, -0.1, 0.9):
+        start = int(rng.integers(0, length))
+        end = int(rng.integers(start + 1, length + 1))
+        scores = np.zeros(length)
+        scores[start:end] = rng.uniform(0, 1, end - start)**2
+        runs, events, f = _BlinkRuns(thr), [], start
+        while f < end:  # the track's frames in random chunks
+            n = int(rng.integers(1, 6))
+            runs.feed(f, scores[f:f + n][:end - f], events)
+            f += n
+        runs.finish(length, events)
+        assert events == blink_intervals(scores, thr)
+
+
+@pytest.mark.parametrize('num_frames', [1, 20, 36, 37, 55, 301])
+@pytest.mark.parametrize('options', [
+    dict(),
+    dict(frame_thr=0.3, nms_thr=0.5),
+    dict(iou_thr=0.0, blink_thr=0.0),
+    dict(score_thr=0.0, blink_thr=0.6)
+])
+def test_stream_equals_offline(num_frames, options):
+    rng = np.random.default_rng(num_frames)
+    kwargs = dict(input_size=None, **options)
+    want = inference_instblink(StubModel(), indexed_frames(num_frames),
+                               **kwargs)
+    got, outputs = stream_results(StubModel(), indexed_frames(num_frames), 7,
+                                  rng, **kwargs)
+    assert_same_results(got, want)
+    # frames come out once, in order, at most one clip after they went in
+    emitted = 0
+    for pushed, out in outputs[:-1]:
+        frames = [rec['frame'] for rec in out['frames']]
+        assert frames == list(range(emitted, emitted + len(frames)))
+        emitted += len(frames)
+        assert emitted >= pushed - 36
+    assert emitted + len(outputs[-1][1]['frames']) == num_frames
+    tracks = [t for _, out in outputs for t in out['tracks']]
+    assert sorted(t['track_id'] for t in tracks) == list(range(len(want)))
+
+
+def test_stream_rescales_boxes_and_checks_frames():
+    # 32x16 frames resized to 64x32: boxes come back in the pushed pixels
+    frames = list(indexed_frames(40, 16, 32))
+    want = inference_instblink(
+        StubModel(), iter(frames), input_size=(64, 32), score_thr=0.0)
+    got, _ = stream_results(
+        StubModel(), frames, input_size=(64, 32), score_thr=0.0)
+    assert_same_results(got, want)
+    stream = InstBlinkStream(StubModel(), input_size=None)
+    stream.push(frames[0])
+    with pytest.raises(
+            ValueError, match='frame 1 is 16x8, the stream '
+            'started with 32x16'):
+        stream.push(np.zeros((8, 16, 3), np.uint8))
+    with pytest.raises(ValueError, match='frame 1: expected an RGB'):
+        stream.push(np.zeros((16, 32, 3), np.float32))
+    with pytest.raises(ValueError, match='stride'):
+        InstBlinkStream(StubModel(), clip_len=4, stride=5)
+
+
+def _peak_memory(num_frames, collect=False):
+    """Peak Python/numpy memory of streaming a video, and the stream."""
+    model = StubModel()
+    tracemalloc.start()
+    stream = InstBlinkStream(model, input_size=None, score_thr=0.3)
+    collector = InstBlinkResultCollector() if collect else None
+    held = np.zeros(4, int)
+    for frame in indexed_frames(num_frames):
+        out = stream.push(frame)
+        if collector is not None:
+            collector.update(out)
+        sizes = (len(stream._buffer), len(stream.linker._tracks),
+                 max((len(t.data['alive'])
+                      for t in stream.linker._tracks.values()),
+                     default=0), len(stream._states))
+        held = np.maximum(held, sizes)
+    stream.close()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak, held, stream
+
+
+def test_stream_memory_is_bounded_by_the_clip():
+    peak_short, held_short, _ = _peak_memory(300)
+    peak_long, held_long, stream = _peak_memory(3000)
+    assert stream.linker.num_tracks > 100  # tracks fragment and pile up
+    # frames, open tracks, their frames held, track states: all bounded
+    buffer, tracks, frames, states = held_long
+    assert buffer == 37 and tracks <= 12 and frames <= 2 * (36 + 18)
+    assert np.all(held_long <= held_short)
+    assert peak_long < 1.1 * peak_short
+    # the measurement sees growth: collecting every frame does grow
+    peak_collect, _, _ = _peak_memory(3000, collect=True)
+    assert peak_collect > 3 * peak_long
+
+
+def test_stream_equals_offline_tiny_model():
+    from mmvb.apis import build_model_from_cfg
+    from mmvb.datasets.synthetic import render_blink_video
+    torch.manual_seed(0)
+    model = build_model_from_cfg(CFG)
+    with torch.no_grad():  # random weights: spread the blink probabilities
+        model.head.stages[-1].fc_blink.weight.mul_(30)
+    frames, _ = render_blink_video(
+        np.random.default_rng(0), num_frames=310, width=64, height=48)
+    # all queries (random weights score ~0.01); a strict IoU threshold so
+    # that tracks fragment
+    kwargs = dict(
+        clip_len=12, stride=6, input_size=None, score_thr=0.0, iou_thr=0.8)
+    want = inference_instblink(model, iter(frames), **kwargs)
+    got, _ = stream_results(model, frames, 16, np.random.default_rng(1),
+                            **kwargs)
+    assert len(want) > 50
+    assert 50 < sum(len(t['blinks_converted']) for t in want) < 1000
+    assert_same_results(got, want)
