@@ -19,7 +19,7 @@ from .layers import (CBAM, AdaptFormerAdapter, AudioOffsetGenerator, BiMamba,
 from .losses import BinaryFocalLoss, FeatureMimicLoss, sigmoid_focal_loss
 from .necks import FPNNeck
 from .pretrainers import SBCDPretrainer
-from .recognizers import DualScopeRecognizer, MFRRecognizer2D
+from .recognizers import DualScopeRecognizer, MFRRecognizer2D, W3Recognizer2D
 from .roi_heads import InstBlinkHead, InstBlinkStage
 from .task_modules import (ActorMatchCost, BaseMatchCost, BoxL1MatchCost,
                            ClipLinker, FocalMatchCost, GIoUMatchCost,
@@ -42,7 +42,8 @@ __all__ = [
     'InstBlinkStage', 'LearnableInputAdaptor', 'LoRAQKV', 'MFRRecognizer2D',
     'MultiLabelMatchCost', 'PaddedActionDataPreprocessor', 'QueryInteraction',
     'ResNetTSMW3', 'SATPMBlock', 'SBCDPretrainer', 'SpatialInductiveAdapter',
-    'TaskAwareAdapter', 'VerbNounHead', 'W3Attention', 'blink_intervals',
-    'collect_attention_maps', 'convert_official_instblink', 'owlvit_box_bias',
-    'pad_targets', 'record_attention_map', 'sigmoid_focal_loss', 'temporal_nms'
+    'TaskAwareAdapter', 'VerbNounHead', 'W3Attention', 'W3Recognizer2D',
+    'blink_intervals', 'collect_attention_maps', 'convert_official_instblink',
+    'owlvit_box_bias', 'pad_targets', 'record_attention_map',
+    'sigmoid_focal_loss', 'temporal_nms'
 ]

@@ -2,5 +2,9 @@
 """Recognizers (registered into ``mmaction.registry.MODELS``)."""
 from .dualscope_recognizer import DualScopeRecognizer, frame_features
 from .mfr_recognizer2d import MFRRecognizer2D
+from .w3_recognizer2d import W3Recognizer2D
 
-__all__ = ['DualScopeRecognizer', 'MFRRecognizer2D', 'frame_features']
+__all__ = [
+    'DualScopeRecognizer', 'MFRRecognizer2D', 'W3Recognizer2D',
+    'frame_features'
+]
