@@ -224,8 +224,9 @@ def test_benchmark_preset():
         sys.path.pop(0)
     entries = PRESETS['w3']
     assert [e['name'] for e in entries] == [
-        'TSM-R50 8x224x224', 'TSM-R50+W3 8x224x224', 'TSM-R50 16x224x224',
-        'TSM-R50+W3 16x224x224'
+        'TSM-R50 8x224x224', 'TSM-R50+W3 8x224x224',
+        'TSM-R50+W3 dense 8x224x224', 'TSM-R50 16x224x224',
+        'TSM-R50+W3 16x224x224', 'TSM-R50+W3 dense 16x224x224'
     ]
     for entry in entries:
         cfg = Config.fromfile(osp.join(repo, entry['config']))
@@ -233,3 +234,6 @@ def test_benchmark_preset():
         assert entry['batch'] == cfg.train_dataloader.batch_size
         assert (cfg.model.backbone.type == 'ResNetTSMW3') == \
             ('W3' in entry['name'])
+        if 'W3' in entry['name']:
+            assert cfg.model.backbone.attention_cfg.temporal_conv == (
+                'dense' if 'dense' in entry['name'] else 'depthwise')
