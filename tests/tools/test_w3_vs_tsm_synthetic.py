@@ -14,10 +14,14 @@ def test_tool_runs_both_configs(tmp_path, run_tool):
         osp.join('tools', 'analysis', 'w3_vs_tsm_synthetic.py'),
         CFG.format('tsm'),
         CFG.format('w3'), '--seeds', '0', '1', '--iters', '2', '--batch-size',
-        '2', '--num-val', '4', '--out',
+        '2', '--num-val', '4', '--clip-cfg',
+        '{"num_distractors": 2, "visible_frames": 4}', '--out',
         str(out)
     ])
-    results = json.loads(out.read_text())['results']
+    written = json.loads(out.read_text())
+    assert written['args']['clip_cfg'] == dict(
+        num_distractors=2, visible_frames=4)
+    results = written['results']
     assert set(results) == {
         'tsm_r18_1xb16-1x1x8-1e_synthetic-clutter-rgb',
         'w3_r18_1xb16-1x1x8-1e_synthetic-clutter-rgb'

@@ -24,6 +24,7 @@ import json
 import math
 import os.path as osp
 import time
+from typing import Optional
 
 import numpy as np
 import torch
@@ -45,16 +46,26 @@ def parse_args():
     parser.add_argument('--batch-size', type=int, default=16)
     parser.add_argument('--num-val', type=int, default=200)
     parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument(
+        '--clip-cfg',
+        type=json.loads,
+        default={},
+        help='JSON keyword arguments of render_clutter_clip (harder '
+        'variants), e.g. \'{"num_distractors": 10, "visible_frames": 3}\'')
     parser.add_argument('--out', help='write the results as JSON here')
     return parser.parse_args()
 
 
-def make_batch(rng: np.random.Generator, labels, num_frames: int) -> dict:
+def make_batch(rng: np.random.Generator,
+               labels,
+               num_frames: int,
+               clip_cfg: Optional[dict] = None) -> dict:
     """Data in the layout a data preprocessor takes: uint8 ``[T, 3, H, W]``
     clips and their labelled data samples."""
     inputs, samples = [], []
     for label in labels:
-        clip = render_clutter_clip(int(label), rng, num_frames)
+        clip = render_clutter_clip(
+            int(label), rng, num_frames, **(clip_cfg or {}))
         inputs.append(torch.from_numpy(clip).permute(0, 3, 1, 2).contiguous())
         samples.append(ActionDataSample().set_gt_label(int(label)))
     return dict(inputs=inputs, data_samples=samples)
@@ -86,7 +97,7 @@ def train_and_evaluate(cfg: Config, seed: int, args) -> dict:
             group['lr'] = lr * lr_factor(step, args.iters)
         labels = label_rng.integers(num_classes, size=args.batch_size)
         data = model.data_preprocessor(
-            make_batch(rng, labels, num_frames), training=True)
+            make_batch(rng, labels, num_frames, args.clip_cfg), training=True)
         loss, _ = model.parse_losses(model(**data, mode='loss'))
         optim_wrapper.update_params(loss)
         losses.append(float(loss.detach()))
@@ -99,7 +110,8 @@ def train_and_evaluate(cfg: Config, seed: int, args) -> dict:
         for i in range(0, args.num_val, args.batch_size):
             chunk = labels[i:i + args.batch_size]
             data = model.data_preprocessor(
-                make_batch(val_rng, chunk, num_frames), training=False)
+                make_batch(val_rng, chunk, num_frames, args.clip_cfg),
+                training=False)
             preds = model(**data, mode='predict')
             correct += sum(
                 int(p.pred_score.argmax()) == int(y)

@@ -18,7 +18,7 @@ Layout written to ``out_dir`` (MMAction2 formats, as
 """
 import json
 import os.path as osp
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 import numpy as np
 from tqdm import tqdm
@@ -40,14 +40,15 @@ def _path(direction: int, rng: np.random.Generator, num_frames: int, size: int,
     return start[None] + np.arange(num_frames)[:, None] * v[None]
 
 
-def render_clutter_clip(
-    label: int,
-    rng: np.random.Generator,
-    num_frames: int = 8,
-    size: int = 32,
-    num_distractors: int = 6,
-    speed: Tuple[float, float] = (1.5, 2.5)
-) -> np.ndarray:
+def render_clutter_clip(label: int,
+                        rng: np.random.Generator,
+                        num_frames: int = 8,
+                        size: int = 32,
+                        num_distractors: int = 6,
+                        speed: Tuple[float, float] = (1.5, 2.5),
+                        target_arm: int = 2,
+                        target_value: float = 255.0,
+                        visible_frames: Optional[int] = None) -> np.ndarray:
     """Render one clip of class ``label`` (the target's direction).
 
     Args:
@@ -57,6 +58,14 @@ def render_clutter_clip(
         size (int): Frame height and width (pixels). Defaults to 32.
         num_distractors (int): Moving 3x3 squares. Defaults to 6.
         speed (tuple[float, float]): Range of speeds (pixels per frame).
+        target_arm (int): Arm length of the target cross (pixels from the
+            centre; 2 draws a 5x5 cross). Defaults to 2.
+        target_value (float): Grey level of the target (255: white, the
+            only pure-white pixels). Defaults to 255.
+        visible_frames (int, optional): Draw the target only in this many
+            consecutive frames starting at a random frame ("when"); it
+            moves along the same straight path. Defaults to None (every
+            frame).
 
     Returns:
         np.ndarray: ``[num_frames, size, size, 3]`` uint8 RGB frames.
@@ -66,6 +75,11 @@ def render_clutter_clip(
                          f'got {label}')
     if size < 16 or size % 4:
         raise ValueError(f'size must be a multiple of 4 >= 16, got {size}')
+    if target_arm < 1:
+        raise ValueError(f'target_arm must be >= 1, got {target_arm}')
+    if visible_frames is not None and not 2 <= visible_frames <= num_frames:
+        raise ValueError(f'visible_frames must be in [2, {num_frames}], '
+                         f'got {visible_frames}')
     blocks = rng.uniform(0, 120, size=(size // 4, size // 4, 3))
     background = np.kron(blocks, np.ones((4, 4, 1)))
     frames = background[None] + rng.normal(0, 10, (num_frames, size, size, 3))
@@ -75,9 +89,16 @@ def render_clutter_clip(
         for t, (x, y) in enumerate(np.rint(path).astype(int)):
             frames[t, y - 1:y + 2, x - 1:x + 2] = color
     path = _path(label, rng, num_frames, size, speed)
+    visible = np.ones(num_frames, bool)
+    if visible_frames is not None:
+        start = rng.integers(num_frames - visible_frames + 1)
+        visible[:] = False
+        visible[start:start + visible_frames] = True
+    a = target_arm
     for t, (x, y) in enumerate(np.rint(path).astype(int)):
-        frames[t, y - 2:y + 3, x] = 255.0
-        frames[t, y, x - 2:x + 3] = 255.0
+        if visible[t]:
+            frames[t, max(y - a, 0):y + a + 1, x] = target_value
+            frames[t, y, max(x - a, 0):x + a + 1] = target_value
     return np.clip(frames, 0, 255).astype(np.uint8)
 
 

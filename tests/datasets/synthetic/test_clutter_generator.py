@@ -51,6 +51,31 @@ def test_distractors_move_every_way_and_errors():
     np.testing.assert_array_equal(same[0], same[1])
 
 
+def test_harder_variants():
+    """Smaller, dimmer target; target only in some frames ("when")."""
+    rng = np.random.default_rng
+    # defaults unchanged: the same clip as without the keywords
+    np.testing.assert_array_equal(
+        render_clutter_clip(2, rng(5)),
+        render_clutter_clip(
+            2, rng(5), target_arm=2, target_value=255.0, visible_frames=None))
+    clip = render_clutter_clip(
+        0, rng(1), num_distractors=10, target_arm=1, target_value=180)
+    assert [int((f == 180).all(-1).sum()) for f in clip] == [5] * 8
+    assert not (clip == 255).all(-1).any()
+    for seed in range(5):
+        clip = render_clutter_clip(3, rng(seed), visible_frames=3)
+        shown = np.flatnonzero((clip == 255).all(-1).sum((1, 2)) >= 9)
+        assert len(shown) == 3 and np.ptp(shown) == 2, (seed, shown)
+        # still moving up while visible
+        step = np.diff(_target_centres(clip[shown]), axis=0).mean(0)
+        assert step[1] <= -1.0 and abs(step[0]) < 0.5, (seed, step)
+    with pytest.raises(ValueError, match='visible_frames'):
+        render_clutter_clip(0, rng(0), visible_frames=9)
+    with pytest.raises(ValueError, match='target_arm'):
+        render_clutter_clip(0, rng(0), target_arm=0)
+
+
 def test_files_in_mmaction_format(tmp_path):
     assert GENERATORS['clutter'] is generate_clutter_dataset
     out = generate_clutter_dataset(
