@@ -9,4 +9,8 @@ model = dict(
     type='MFRRecognizer2D',
     teacher_checkpoint='work_dirs/w3_imagenet-pretrained-r50_8xb8-1x1x8-50e_'
     'epic-kitchens-55-rgb/epoch_50.pth',
-    mfr_loss=dict(type='FeatureMimicLoss', mode='l2', loss_weight=0.01))
+    # Eq. 9 as the per-element RMS with weight 0.01 * sqrt(512): the same
+    # term as weight 0.01 on the L2 norm of a 512-d feature, at any feature
+    # size (configs/w3/README.md, "Readings of the paper").
+    mfr_loss=dict(
+        type='FeatureMimicLoss', mode='rms', loss_weight=0.01 * 512**0.5))

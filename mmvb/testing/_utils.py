@@ -201,7 +201,7 @@ def batch_shape(input_shape, batch_size: int, default: Sequence[int]) -> tuple:
     return (batch_size, ) + shape[1:]
 
 
-@register_demo_inputs('Recognizer2D', 'MFRRecognizer2D')
+@register_demo_inputs('Recognizer2D', 'MFRRecognizer2D', 'W3Recognizer2D')
 def _recognizer2d_inputs(model_cfg, batch_size: int = 1, input_shape=None):
     """``[B, num_segments, 3, H, W]`` clips (the preprocessed NCHW layout)."""
     head = model_cfg.get('cls_head') or {}

@@ -99,7 +99,13 @@ def test_stage2_matches_stage1(rel):
     stage1_rel = _stage1_of(rel)
     stage1, stage2 = _cfg(stage1_rel), _cfg(rel)
     assert stage2.model.type == 'MFRRecognizer2D'
-    assert stage1.model.type == 'Recognizer2D'
+    assert stage1.model.type in ('Recognizer2D', 'W3Recognizer2D')
+    # stage 2 keeps stage 1's objective (the AFR loss where it is on)
+    assert stage2.model.get('afr_loss_weight', 0) == \
+        stage1.model.get('afr_loss_weight', 0)
+    # Eq. 9 per element, weight 0.01 on a 512-d feature's L2 norm
+    assert stage2.model.mfr_loss == dict(
+        type='FeatureMimicLoss', mode='rms', loss_weight=0.01 * 512**0.5)
     assert stage2.model.teacher_checkpoint == \
         f'work_dirs/{_name(stage1_rel)}/epoch_50.pth'
     assert stage2.model.backbone == stage1.model.backbone
@@ -144,12 +150,48 @@ def test_ablation_switches():
     assert not get['w3-wo-sa'].backbone.with_afr
     assert not get['w3-wo-ta'].backbone.attention_cfg.with_temporal
     assert get['tsm-cbam'].backbone.attention_cfg.type == 'CBAM'
+    # Table 6 "+CBAM": image attention alone, no W3 feature refinement
+    assert not get['tsm-cbam'].backbone.with_afr
     nl = _cfg(
         osp.join(
             'w3',
             'tsm_imagenet-pretrained-r50-nl-embedded-gaussian_8xb6-1x1x16-'
             '50e_sthv1-rgb.py')).model.backbone
     assert nl.type == 'ResNetTSM' and sum(map(sum, nl.non_local)) == 5
+
+
+def test_readings_of_the_paper():
+    """The switches of README's "Readings of the paper": depthwise temporal
+    convolutions by default with dense variants of every main-table config,
+    the CBAM baseline with and without W3's refinement, the AFR loss."""
+    for rel in PAPER_CONFIGS:
+        cfg = _cfg(rel)
+        attention = cfg.model.backbone.get('attention_cfg') or {}
+        if attention.get('type') != 'W3Attention':
+            continue
+        expected = 'dense' if '-dense-tconv_' in rel else 'depthwise'
+        assert attention.temporal_conv == expected, rel
+    dense = [c for c in PAPER_CONFIGS if '-dense-tconv_' in c]
+    assert len(dense) == 10  # stage 1 + 2 of Tables 1 (8f, 16f), 2, 3, 4
+    for rel in dense:
+        twin = _cfg(rel.replace('-dense-tconv_', '_'))
+        cfg = _cfg(rel)
+        cfg.model.backbone.attention_cfg.temporal_conv = 'depthwise'
+        if cfg.model.type == 'MFRRecognizer2D':
+            cfg.model.teacher_checkpoint = twin.model.teacher_checkpoint
+        assert cfg.model == twin.model, rel
+        for key in ('train_dataloader', 'val_dataloader', 'test_dataloader',
+                    'optim_wrapper', 'param_scheduler', 'train_cfg'):
+            assert cfg[key] == twin[key], (rel, key)
+    base = 'imagenet-pretrained-r50_8xb6-1x1x16-50e_sthv1-rgb.py'
+    cbam_afr = _cfg(osp.join('w3', f'tsm-cbam-afr_{base}')).model
+    assert cbam_afr.backbone.with_afr
+    assert cbam_afr.backbone.attention_cfg.type == 'CBAM'
+    afr_loss = _cfg(osp.join('w3', f'w3-afrloss_{base}')).model
+    w3 = _cfg(osp.join('w3', f'w3_{base}')).model
+    assert (afr_loss.type, afr_loss.afr_loss_weight) == ('W3Recognizer2D', 1.0)
+    assert afr_loss.backbone == w3.backbone
+    assert w3.get('afr_loss_weight', 0) == 0
 
 
 def test_metafile_lists_every_config():
@@ -182,8 +224,9 @@ def test_benchmark_preset():
         sys.path.pop(0)
     entries = PRESETS['w3']
     assert [e['name'] for e in entries] == [
-        'TSM-R50 8x224x224', 'TSM-R50+W3 8x224x224', 'TSM-R50 16x224x224',
-        'TSM-R50+W3 16x224x224'
+        'TSM-R50 8x224x224', 'TSM-R50+W3 8x224x224',
+        'TSM-R50+W3 dense 8x224x224', 'TSM-R50 16x224x224',
+        'TSM-R50+W3 16x224x224', 'TSM-R50+W3 dense 16x224x224'
     ]
     for entry in entries:
         cfg = Config.fromfile(osp.join(repo, entry['config']))
@@ -191,3 +234,6 @@ def test_benchmark_preset():
         assert entry['batch'] == cfg.train_dataloader.batch_size
         assert (cfg.model.backbone.type == 'ResNetTSMW3') == \
             ('W3' in entry['name'])
+        if 'W3' in entry['name']:
+            assert cfg.model.backbone.attention_cfg.temporal_conv == (
+                'dense' if 'dense' in entry['name'] else 'depthwise')

@@ -113,14 +113,19 @@ PRESETS = {
     # frames; the recipe's clips per GPU: 8 and 6). Measures the W3 modules
     # and the feature refinement; stage 2 (MFR) adds a teacher forward to
     # the training step.
+    # W3 with its default depthwise temporal convolutions and with the dense
+    # reading (configs/w3/README.md, "Readings of the paper").
     'w3': [
         dict(
             name=f'{name} {frames}x224x224',
-            config=f'configs/w3/{prefix}_imagenet-pretrained-r50_'
+            config=f'configs/w3/{prefix}_imagenet-pretrained-r50{variant}_'
             f'8xb{batch}-1x1x{frames}-50e_sthv1-rgb.py',
             shape=(1, frames, 3, 224, 224),
             batch=batch,
             frames_per_sample=frames) for frames, batch in ((8, 8), (16, 6))
-        for name, prefix in (('TSM-R50', 'tsm'), ('TSM-R50+W3', 'w3'))
+        for name, prefix, variant in (('TSM-R50', 'tsm', ''), ('TSM-R50+W3',
+                                                               'w3', ''),
+                                      ('TSM-R50+W3 dense', 'w3',
+                                       '-dense-tconv'))
     ],
 }

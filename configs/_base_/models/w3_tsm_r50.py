@@ -1,6 +1,9 @@
 # W3 on TSM-ResNet-50 (Perez-Rua et al., 2020): a W3 attention module in
 # every residual block (on the residual branch, before the addition),
 # attention-guided feature refinement of the last stage, TSM head.
+# Depthwise ("per-channel", Sec. 3.1) temporal convolutions; the dense
+# C -> C reading is in the `*-r50-dense-tconv_*` configs
+# (configs/w3/README.md, "Readings of the paper").
 # The plain TSM model is mmaction2's `_base_/models/tsm_r50.py`.
 preprocess_cfg = dict(
     mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375])
@@ -15,7 +18,7 @@ model = dict(
         norm_eval=False,
         shift_div=8,
         attention_cfg=dict(
-            type='W3Attention', reduction=16, temporal_conv='dense'),
+            type='W3Attention', reduction=16, temporal_conv='depthwise'),
         attention_position='residual',
         with_afr=True,
         afr_maps='stage'),

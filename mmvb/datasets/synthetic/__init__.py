@@ -11,6 +11,8 @@ from .audio_events import (AUDIO_EVENT_CLASSES, generate_audio_event_dataset,
                            render_audio_event)
 from .ava import AVA_SYNTHETIC_CLASSES, generate_ava_dataset, render_ava_video
 from .blink_faces import generate_blink_dataset, render_blink_video
+from .clutter import (CLUTTER_CLASSES, generate_clutter_dataset,
+                      render_clutter_clip)
 from .driver import DRIVER_CLASSES, generate_driver_dataset, render_driver_clip
 from .driver_regions import (generate_driver_regions_dataset,
                              render_driver_image, synthetic_region_tokens)
@@ -25,15 +27,17 @@ GENERATORS = {
     'driver-regions': generate_driver_regions_dataset,
     'motion': generate_motion_dataset,
     'blink': generate_blink_dataset,
+    'clutter': generate_clutter_dataset,
 }
 
 __all__ = [
     'AVA_SYNTHETIC_CLASSES', 'generate_ava_dataset', 'render_ava_video',
-    'AUDIO_EVENT_CLASSES', 'DRIVER_CLASSES', 'GENERATORS', 'MOTION_CLASSES',
-    'generate_audio_event_dataset', 'generate_driver_dataset',
-    'generate_driver_regions_dataset', 'generate_motion_dataset',
-    'render_audio_event', 'render_driver_clip', 'render_driver_image',
-    'render_motion_clip', 'split_seeds', 'synthetic_region_tokens',
-    'write_av_clip', 'write_lines', 'write_rawframes', 'write_video',
-    'generate_blink_dataset', 'render_blink_video'
+    'AUDIO_EVENT_CLASSES', 'CLUTTER_CLASSES', 'DRIVER_CLASSES', 'GENERATORS',
+    'MOTION_CLASSES', 'generate_audio_event_dataset',
+    'generate_driver_dataset', 'generate_driver_regions_dataset',
+    'generate_motion_dataset', 'render_audio_event', 'render_driver_clip',
+    'render_driver_image', 'render_motion_clip', 'split_seeds',
+    'synthetic_region_tokens', 'write_av_clip', 'write_lines',
+    'write_rawframes', 'write_video', 'generate_blink_dataset',
+    'render_blink_video', 'generate_clutter_dataset', 'render_clutter_clip'
 ]

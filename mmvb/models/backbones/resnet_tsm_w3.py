@@ -117,9 +117,9 @@ class ResNetTSMW3(ResNetTSM):
     **Placement** (``attention_position``): ``'residual'`` (default) puts
     the module on the residual branch output, after the block's last
     convolution and norm and before the addition (where CBAM and SE sit);
-    its input has ``planes * expansion`` channels. With the default dense
-    temporal convolutions this is the placement whose FLOPs match the
-    paper (Table 1/6; ``configs/w3/README.md``). ``'inner'`` acts on the
+    its input has ``planes * expansion`` channels (with dense temporal
+    convolutions, the placement whose FLOPs come closest to the paper's,
+    Table 1/6; ``configs/w3/README.md``). ``'inner'`` acts on the
     ``planes``-channel feature inside the block, ``'output'`` on the block
     output after the addition.
 
@@ -310,6 +310,21 @@ class ResNetTSMW3(ResNetTSM):
             pooled.append(vol.transpose(1, 2).reshape(-1, 1, *size))
         return torch.cat(pooled, dim=1)
 
+    def refinement(self, maps: Dict[nn.Module, Tensor],
+                   size: Tuple[int, int]) -> Tensor:
+        """The feature refining map ``f_ref(M^ms)`` of Eq. 8.
+
+        Args:
+            maps (dict[nn.Module, Tensor]): Spatial mask of each attention
+                module (see :meth:`multi_scale_mask`).
+            size (tuple[int, int]): ``(H_l, W_l)`` of the last stage.
+
+        Returns:
+            Tensor: ``[N * T_l, C_l, H_l, W_l]``, added to the last stage's
+            output by :meth:`forward`.
+        """
+        return self.afr(self.multi_scale_mask(maps, size))
+
     def forward(self, x: Tensor) -> Union[Tensor, Tuple[Tensor]]:
         """Backbone features; the last stage's is refined with AFR.
 
@@ -329,8 +344,7 @@ class ResNetTSMW3(ResNetTSM):
         with collect_attention_maps() as maps:
             outs = super().forward(x)
         last = outs[-1] if isinstance(outs, tuple) else outs
-        refined = last + self.afr(
-            self.multi_scale_mask(dict(maps), last.shape[-2:]))
+        refined = last + self.refinement(dict(maps), last.shape[-2:])
         if isinstance(outs, tuple):
             return outs[:-1] + (refined, )
         return refined

@@ -11,25 +11,36 @@ from mmengine.model import BaseModule
 from mmengine.model.weight_init import constant_init, kaiming_init
 from torch import Tensor, nn
 
+from ...ops import avg_max_pool_hw, channel_gate, mean_max_over_channels
 from .attention_maps import record_attention_map
 
 
-def channel_descriptor(mlp: nn.Module, x: Tensor) -> Tensor:
+def channel_descriptor(mlp: nn.Sequential, x: Tensor) -> Tensor:
     """``mlp(avgpool_hw(x)) + mlp(maxpool_hw(x))`` (shared MLP).
 
+    Both pooled descriptors go through the MLP together, its 1x1
+    convolutions applied as the matrix products they are on ``1 x 1`` maps
+    (:func:`~mmvb.ops.avg_max_pool_hw` pools).
+
     Args:
-        mlp (nn.Module): Maps ``[B, C, 1, 1]`` to ``[B, C', 1, 1]``.
+        mlp (nn.Sequential): ``conv1x1, activation, conv1x1`` (see
+            :func:`channel_mlp`), ``[B, C, 1, 1]`` to ``[B, C', 1, 1]``.
         x (Tensor): ``[B, C, H, W]``.
 
     Returns:
         Tensor: ``[B, C', 1, 1]`` (pre-sigmoid channel attention).
     """
-    return mlp(F.adaptive_avg_pool2d(x, 1)) + mlp(F.adaptive_max_pool2d(x, 1))
+    b = x.size(0)
+    fc1, act, fc2 = mlp
+    hidden = act(F.linear(avg_max_pool_hw(x), fc1.weight.flatten(1), fc1.bias))
+    out = F.linear(hidden, fc2.weight.flatten(1), fc2.bias)
+    return (out[:b] + out[b:]).view(b, -1, 1, 1)
 
 
 def spatial_descriptor(x: Tensor) -> Tensor:
-    """Channel-wise mean and max, concatenated: ``[B, 2, H, W]``."""
-    return torch.cat((x.mean(1, keepdim=True), x.amax(1, keepdim=True)), 1)
+    """Channel-wise mean and max, concatenated: ``[B, 2, H, W]``
+    (:func:`~mmvb.ops.mean_max_over_channels`)."""
+    return mean_max_over_channels(x)
 
 
 def channel_mlp(channels: int, reduction: int,
@@ -108,7 +119,8 @@ class CBAM(BaseModule):
 
     def forward(self, x: Tensor) -> Tensor:
         """Attend ``x`` ``[B, C, H, W]``; returns the same shape."""
-        x = x * torch.sigmoid(channel_descriptor(self.channel_mlp, x))
+        x = channel_gate(
+            x, torch.sigmoid(channel_descriptor(self.channel_mlp, x)))
         if self.with_spatial:
             mask = torch.sigmoid(
                 self.spatial_norm(self.spatial_conv(spatial_descriptor(x))))

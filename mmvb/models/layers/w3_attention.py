@@ -8,6 +8,7 @@ from mmengine.model import BaseModule
 from mmengine.model.weight_init import kaiming_init
 from torch import Tensor, nn
 
+from ...ops import channel_gate, conv1d_over_frames, conv3d_over_frames
 from .attention_maps import record_attention_map
 from .cbam import channel_descriptor, channel_mlp, spatial_descriptor
 
@@ -37,19 +38,28 @@ class W3Attention(BaseModule):
     handed to :func:`~mmvb.models.layers.record_attention_map` (attention
     guided feature refinement, Eq. 7-8, and visualisation).
 
-    Choices the paper leaves open (defaults and alternatives):
+    Choices the paper leaves open (defaults and alternatives; the evidence
+    is in ``configs/w3/README.md``, "Readings of the paper"):
 
-    * ``temporal_conv='dense'``: the two 1D convolutions map ``C`` to ``C``
-      channels (they mix channels). This is the reading that reproduces the
-      paper's FLOPs (TSM-R50 33 -> 33.5 G at 8 frames, 65 -> 67.1 G at 16;
-      mmvb counts 33.9 G / 67.7 G, see ``configs/w3/README.md``); it adds
-      ``6 C^2`` parameters per block (about 120 M for R50).
-      ``'depthwise'`` convolves each channel's time series on its own
-      (``groups=C``; negligible FLOPs and parameters).
+    * ``temporal_conv='depthwise'``: each channel's time series is
+      convolved on its own (``groups=C``), Sec. 3.1's "per-channel temporal
+      relationships" of "each channel dimension" (2 x 3 weights per channel
+      and layer; W3-R50 26.5 M parameters, TSM-R50 23.9 M).
+      ``'dense'`` maps ``C`` to ``C`` channels (it mixes channels): ``6 C^2``
+      parameters per block, 123 M for R50 (147 M in total), and about 1 G
+      multiply-adds at 8 frames, which is how close it comes to the paper's
+      16-frame FLOPs (67.1 G; mmvb counts 68.0 G dense, 66.1 G depthwise).
     * An activation (``act_cfg``) sits between the two temporal
       convolutions of each sub-module (without it they would collapse into
       one wider linear filter); the 3D network has ``st_channels`` hidden
       channels.
+
+    The parameters are ``nn.Conv1d`` / ``nn.Conv2d`` / ``nn.Conv3d`` modules
+    (checkpoint keys ``channel_mlp.*``, ``channel_temporal.*``,
+    ``spatial_conv.*``, ``spatial_temporal.*``); the MLP and the temporal
+    convolutions run in the faster, equivalent forms of :mod:`mmvb.ops`
+    (matrix products, 2D convolutions over frames stacked with their
+    neighbours, one-pass pooling and gating gradients).
 
     The ablation switches of the paper's Table 5 are ``with_spatial=False``
     ("w/o SA": channel-temporal attention only) and ``with_temporal=False``
@@ -63,8 +73,8 @@ class W3Attention(BaseModule):
             Defaults to 16.
         temporal_kernel (int): Kernel ``K_c-vid`` of the 1D temporal
             convolutions. Defaults to 3.
-        temporal_conv (str): ``'dense'`` or ``'depthwise'`` (see above).
-            Defaults to ``'dense'``.
+        temporal_conv (str): ``'depthwise'`` or ``'dense'`` (see above).
+            Defaults to ``'depthwise'``.
         spatial_kernel (int): Kernel of the frame-level spatial
             convolution. Defaults to 7.
         st_kernel (int): Kernel of the two 3D convolutions. Defaults to 3.
@@ -84,7 +94,7 @@ class W3Attention(BaseModule):
                  num_segments: int = 8,
                  reduction: int = 16,
                  temporal_kernel: int = 3,
-                 temporal_conv: str = 'dense',
+                 temporal_conv: str = 'depthwise',
                  spatial_kernel: int = 7,
                  st_kernel: int = 3,
                  st_channels: int = 8,
@@ -97,6 +107,11 @@ class W3Attention(BaseModule):
             raise ValueError('in_channels, num_segments and reduction must '
                              f'be positive, got {in_channels}, '
                              f'{num_segments} and {reduction}')
+        for name, k in (('temporal_kernel', temporal_kernel), ('st_kernel',
+                                                               st_kernel)):
+            if k < 1 or k % 2 == 0:
+                raise ValueError(f'{name} must be odd (same-length output '
+                                 f'over time), got {k}')
         if temporal_conv not in ('dense', 'depthwise'):
             raise ValueError("temporal_conv must be 'dense' or 'depthwise', "
                              f'got {temporal_conv!r}')
@@ -144,23 +159,26 @@ class W3Attention(BaseModule):
         """``M^c`` (Eq. 3-4): ``[N * T, C, 1, 1]`` in ``(0, 1)``."""
         mask = torch.sigmoid(channel_descriptor(self.channel_mlp, x))
         if self.with_temporal:
-            t = self.num_segments
-            # [N * T, C, 1, 1] -> [N, C, T]
-            seq = mask.view(-1, t, self.in_channels).transpose(1, 2)
-            seq = torch.sigmoid(self.channel_temporal(seq))
-            mask = seq.transpose(1, 2).reshape(mask.shape)
+            conv1, act, conv2 = self.channel_temporal
+            # [N * T, C, 1, 1] -> [N, T, C] (a view: clip-major frames)
+            seq = mask.view(-1, self.num_segments, self.in_channels)
+            seq = conv1d_over_frames(seq, conv1.weight, conv1.bias,
+                                     conv1.groups)
+            seq = conv1d_over_frames(
+                act(seq), conv2.weight, conv2.bias, conv2.groups)
+            mask = torch.sigmoid(seq).view(mask.shape)
         return mask
 
     def spatial_attention(self, x: Tensor) -> Tensor:
         """``M^s`` (Eq. 5-6): ``[N * T, 1, H, W]`` in ``(0, 1)``."""
         mask = torch.sigmoid(self.spatial_conv(spatial_descriptor(x)))
         if self.with_temporal:
-            t = self.num_segments
-            h, w = mask.shape[-2:]
-            # [N * T, 1, H, W] -> [N, 1, T, H, W]
-            vol = mask.view(-1, 1, t, h, w)
-            vol = torch.sigmoid(self.spatial_temporal(vol))
-            mask = vol.reshape(mask.shape)
+            conv1, act, conv2 = self.spatial_temporal
+            # [N * T, 1, H, W] -> [N, T, 1, H, W] (a view)
+            vol = mask.view(-1, self.num_segments, *mask.shape[1:])
+            vol = conv3d_over_frames(vol, conv1.weight, conv1.bias)
+            vol = conv3d_over_frames(act(vol), conv2.weight, conv2.bias)
+            mask = torch.sigmoid(vol).view(mask.shape)
         return mask
 
     def forward(self, x: Tensor) -> Tensor:
@@ -174,7 +192,7 @@ class W3Attention(BaseModule):
                 f'W3Attention: the batch dimension {x.size(0)} is not a '
                 f'multiple of num_segments={self.num_segments} (the '
                 'frames of each clip must be contiguous: [N * T, C, H, W])')
-        x = x * self.channel_attention(x)
+        x = channel_gate(x, self.channel_attention(x))
         if self.with_spatial:
             mask = self.spatial_attention(x)
             record_attention_map(self, mask)

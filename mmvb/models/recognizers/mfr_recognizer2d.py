@@ -4,16 +4,17 @@ import logging
 from typing import Optional
 
 import torch
-from mmaction.models.recognizers import Recognizer2D
 from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import _load_checkpoint
 from torch import Tensor
 
+from .w3_recognizer2d import W3Recognizer2D
+
 
 @MODELS.register_module()
-class MFRRecognizer2D(Recognizer2D):
+class MFRRecognizer2D(W3Recognizer2D):
     """2D recognizer trained with mature feature-guided regularisation.
 
     Stage 2 of W3's training (`Knowing What, Where and When to Look
@@ -24,8 +25,12 @@ class MFRRecognizer2D(Recognizer2D):
     student ``Q`` is trained with its classification loss plus
     ``loss_mfr = mfr_loss(y^Q, y^P)``, the frame-level feature-mimicking
     loss between the backbones' last (refined, Eq. 8) feature maps
-    ``[N * T, C, H, W]``. Testing is the plain ``Recognizer2D`` path, so a
-    stage-2 checkpoint also runs with the stage-1 config.
+    ``[N * T, C, H, W]``. The stage-1 objective stays ("the feature
+    mimicking regularization (Eq. (9)) further adds up in the second
+    stage"): with ``afr_loss_weight > 0`` the AFR loss of
+    :class:`W3Recognizer2D` is added too. Testing is the plain
+    ``Recognizer2D`` path, so a stage-2 checkpoint also runs with the
+    stage-1 config.
 
     The teacher is kept out of the module tree (``model.modules()``,
     ``state_dict``, the optimizer and DDP never see it) and:
@@ -50,6 +55,8 @@ class MFRRecognizer2D(Recognizer2D):
             only useful for tests and benchmarks.
         mfr_loss (dict): Feature-mimicking loss config.
             Defaults to ``dict(type='FeatureMimicLoss')``.
+        afr_loss_weight (float): Weight of the stage-1 AFR loss
+            (:class:`W3Recognizer2D`); 0 disables it. Defaults to 0.
         neck (dict, optional): Not supported (the regularised feature is
             the backbone output); must be None.
         train_cfg (dict, optional): As ``Recognizer2D``.
@@ -62,6 +69,7 @@ class MFRRecognizer2D(Recognizer2D):
                  cls_head: OptConfigType = None,
                  teacher_checkpoint: Optional[str] = None,
                  mfr_loss: ConfigType = dict(type='FeatureMimicLoss'),
+                 afr_loss_weight: float = 0.0,
                  neck: OptConfigType = None,
                  train_cfg: OptConfigType = None,
                  test_cfg: OptConfigType = None,
@@ -73,6 +81,7 @@ class MFRRecognizer2D(Recognizer2D):
         super().__init__(
             backbone,
             cls_head=cls_head,
+            afr_loss_weight=afr_loss_weight,
             train_cfg=train_cfg,
             test_cfg=test_cfg,
             data_preprocessor=data_preprocessor)
@@ -144,10 +153,6 @@ class MFRRecognizer2D(Recognizer2D):
     # ------------------------------------------------------------------
     # training
     # ------------------------------------------------------------------
-    @staticmethod
-    def _last(feats) -> Tensor:
-        return feats[-1] if isinstance(feats, (tuple, list)) else feats
-
     def teacher_feat(self, inputs: Tensor) -> Tensor:
         """Teacher's last backbone feature map of ``inputs``
         ``[N, num_views * T, C, H, W]``, without gradient."""
@@ -158,18 +163,23 @@ class MFRRecognizer2D(Recognizer2D):
                 self.teacher(inputs.view((-1, ) + inputs.shape[2:])))
 
     def loss(self, inputs: Tensor, data_samples: SampleList, **kwargs) -> dict:
-        """Classification losses plus ``loss_mfr`` (Eq. 9).
+        """Classification losses (and the AFR loss) plus ``loss_mfr``
+        (Eq. 9).
 
         Args:
             inputs (Tensor): ``[N, T, C, H, W]`` clips.
             data_samples (list[ActionDataSample]): With ``gt_label``.
 
         Returns:
-            dict: The head's losses and ``loss_mfr``.
+            dict: The head's losses, ``loss_afr_*`` when enabled and
+            ``loss_mfr``.
         """
-        feats, loss_kwargs = self.extract_feat(
-            inputs, data_samples=data_samples)
+        feats, loss_kwargs, refinement = self.extract_feat_and_refinement(
+            inputs, data_samples)
         losses = self.cls_head.loss(feats, data_samples, **loss_kwargs)
+        if refinement is not None:
+            losses.update(
+                self.afr_loss(refinement, data_samples, **loss_kwargs))
         losses['loss_mfr'] = self.mfr_loss(
             self._last(feats), self.teacher_feat(inputs))
         return losses

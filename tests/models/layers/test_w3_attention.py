@@ -7,6 +7,7 @@ from mmaction.registry import MODELS
 from torch import nn
 
 from mmvb.models.layers import W3Attention, collect_attention_maps
+from mmvb.models.layers.cbam import spatial_descriptor
 
 N, T, C, H, W = 2, 4, 8, 5, 6
 
@@ -73,13 +74,14 @@ def test_channel_frame_attention_eq3():
     torch.testing.assert_close(module(x), x * expected.view(N * T, C, 1, 1))
 
 
-def test_channel_temporal_attention_eq4():
+@pytest.mark.parametrize('temporal_conv', ['dense', 'depthwise'])
+def test_channel_temporal_attention_eq4(temporal_conv):
     """Two 1D temporal convolutions (kernel 3) over M^c-frm, then sigmoid.
 
     First conv: identity tap; second conv: takes the previous frame
     (zero padding at t = 0), so M^c[t] = sigmoid(relu(M^c-frm[t - 1])).
     """
-    module = _w3(reduction=1, with_spatial=False)
+    module = _w3(reduction=1, with_spatial=False, temporal_conv=temporal_conv)
     _set_identity_mlp(module)
     conv1, conv2 = module.channel_temporal[0], module.channel_temporal[2]
     with torch.no_grad():
@@ -87,8 +89,9 @@ def test_channel_temporal_attention_eq4():
             conv.weight.zero_()
             conv.bias.zero_()
         for c in range(C):
-            conv1.weight[c, c, 1] = 1.0  # same frame
-            conv2.weight[c, c, 0] = 1.0  # previous frame
+            i = c if temporal_conv == 'dense' else 0
+            conv1.weight[c, i, 1] = 1.0  # same frame
+            conv2.weight[c, i, 0] = 1.0  # previous frame
     x = torch.randn(N * T, C, H, W)
     frm = torch.sigmoid(
         x.mean((2, 3)).clamp(min=0) + x.amax((2, 3)).clamp(min=0)).view(
@@ -144,24 +147,41 @@ def test_temporal_receptive_field(with_temporal):
         assert changed == [False, True, False, False]
 
 
-def test_temporal_span_is_two_frames_each_side():
+@pytest.mark.parametrize('temporal_conv', ['dense', 'depthwise'])
+def test_temporal_span_is_two_frames_each_side(temporal_conv):
+    """Each sub-module reasons over two kernel-3 layers: a change in frame
+    0 reaches frames 0-2 of M^c (from F) and of M^s (from F^c); through
+    both (M^s is computed from F^c = M^c F) the module's output reaches
+    frames 0-4."""
     torch.manual_seed(0)
     t = 8
     module = MODELS.build(
-        dict(type='W3Attention', in_channels=C, num_segments=t))
+        dict(
+            type='W3Attention',
+            in_channels=C,
+            num_segments=t,
+            reduction=2,  # C / 16 would leave one hidden unit, maybe dead
+            temporal_conv=temporal_conv))
     module.init_weights()
     x = torch.randn(t, C, H, W)
     x2 = x.clone()
     x2[0] += 5 * torch.randn(C, H, W)
-    diff = (module(x) - module(x2)).abs().flatten(1).amax(1)
-    assert (diff > 0).tolist() == [True] * 3 + [False] * 5
+
+    def changed(fn):
+        diff = (fn(x) - fn(x2)).abs().flatten(1).amax(1)
+        return (diff > 0).tolist()
+
+    assert changed(module.channel_attention) == [True] * 3 + [False] * 5
+    assert changed(module.spatial_attention) == [True] * 3 + [False] * 5
+    assert changed(module) == [True] * 5 + [False] * 3
 
 
 def test_switches_and_parameters():
-    dense = _w3(reduction=2)
+    dense = _w3(reduction=2, temporal_conv='dense')
     assert dense.channel_temporal[0].weight.shape == (C, C, 3)
-    dw = _w3(reduction=2, temporal_conv='depthwise')
+    dw = _w3(reduction=2)  # the default (configs/w3/README.md, Readings)
     assert dw.channel_temporal[0].weight.shape == (C, 1, 3)
+    assert dw.channel_temporal[0].groups == C
     no_sa = _w3(with_spatial=False)
     assert not hasattr(no_sa, 'spatial_conv')
     no_ta = _w3(with_temporal=False)
@@ -173,6 +193,10 @@ def test_switches_and_parameters():
     assert maps == []
     with pytest.raises(ValueError, match='temporal_conv'):
         W3Attention(C, T, temporal_conv='full')
+    with pytest.raises(ValueError, match='temporal_kernel must be odd'):
+        W3Attention(C, T, temporal_kernel=4)
+    with pytest.raises(ValueError, match='st_kernel must be odd'):
+        W3Attention(C, T, st_kernel=2)
 
 
 def test_bad_inputs_raise_clear_errors():
@@ -215,37 +239,42 @@ def test_init_weights_and_gradients():
     assert x.grad is not None
 
 
-def test_matches_reference_implementation():
-    """Against a direct transcription of Eq. 2-6 with random weights."""
-    torch.manual_seed(0)
-    module = _w3(reduction=2)
-    x = torch.randn(N * T, C, H, W)
+def reference_w3(module, x):
+    """Eq. 2-6 transcribed with standard operators: the two MLP passes,
+    ``conv1d`` / ``conv3d`` over ``[N, C, T]`` / ``[N, 1, T, H, W]`` and
+    ``amax`` (the implementation before the CPU speed-up; W3Attention must
+    match it, outputs and gradients, within fp32 rounding)."""
+    n = x.size(0) // module.num_segments
+    t, c, h, w = module.num_segments, x.size(1), x.size(2), x.size(3)
 
     def mlp(d):
-        h = F.relu(
+        hid = F.relu(
             F.conv2d(d, module.channel_mlp[0].weight,
                      module.channel_mlp[0].bias))
-        return F.conv2d(h, module.channel_mlp[2].weight,
+        return F.conv2d(hid, module.channel_mlp[2].weight,
                         module.channel_mlp[2].bias)
 
     frm = torch.sigmoid(
-        mlp(x.mean((2, 3), keepdim=True)) +
-        mlp(x.amax((2, 3), keepdim=True))).view(N, T, C).permute(0, 2, 1)
+        mlp(F.adaptive_avg_pool2d(x, 1)) +
+        mlp(F.adaptive_max_pool2d(x, 1))).view(n, t, c).permute(0, 2, 1)
     c1, c2 = module.channel_temporal[0], module.channel_temporal[2]
     mc = torch.sigmoid(
         F.conv1d(
-            F.relu(F.conv1d(frm, c1.weight, c1.bias, padding=1)),
+            F.relu(
+                F.conv1d(frm, c1.weight, c1.bias, padding=1,
+                         groups=c1.groups)),
             c2.weight,
             c2.bias,
-            padding=1))
-    fc = x * mc.permute(0, 2, 1).reshape(N * T, C, 1, 1)
+            padding=1,
+            groups=c2.groups))
+    fc = x * mc.permute(0, 2, 1).reshape(n * t, c, 1, 1)
     desc = torch.cat((fc.mean(1, keepdim=True), fc.amax(1, keepdim=True)), 1)
     sfrm = torch.sigmoid(
         F.conv2d(
             desc,
             module.spatial_conv.weight,
             module.spatial_conv.bias,
-            padding=3)).view(N, T, H, W).unsqueeze(1)
+            padding=3)).view(n, t, h, w).unsqueeze(1)
     s1, s2 = module.spatial_temporal[0], module.spatial_temporal[2]
     ms = torch.sigmoid(
         F.conv3d(
@@ -253,8 +282,65 @@ def test_matches_reference_implementation():
             s2.weight,
             s2.bias,
             padding=1))
-    expected = fc * ms.squeeze(1).reshape(N * T, 1, H, W)
-    torch.testing.assert_close(module(x), expected)
+    return fc * ms.squeeze(1).reshape(n * t, 1, h, w)
+
+
+def _grads(module, fn, x, g):
+    module.zero_grad(set_to_none=True)
+    x = x.detach().clone().requires_grad_()
+    out = fn(module, x)
+    out.backward(g)
+    grads = {k: p.grad.clone() for k, p in module.named_parameters()}
+    return out.detach(), x.grad, grads
+
+
+@pytest.mark.parametrize('temporal_conv', ['dense', 'depthwise'])
+@pytest.mark.parametrize('shape', [(N * T, C, H, W), (2 * 8, 32, 9, 7)])
+def test_matches_reference_implementation(temporal_conv, shape):
+    """Outputs and every gradient equal the reference transcription
+    (random weights, two sizes, both readings of the temporal
+    convolutions)."""
+    torch.manual_seed(0)
+    t = T if shape[0] == N * T else 8
+    module = MODELS.build(
+        dict(
+            type='W3Attention',
+            in_channels=shape[1],
+            num_segments=t,
+            reduction=2,
+            temporal_conv=temporal_conv))
+    module.init_weights()
+    with torch.no_grad():  # non-zero biases everywhere
+        for p in module.parameters():
+            if p.dim() == 1:
+                p.uniform_(-0.5, 0.5)
+    x = torch.randn(shape)
+    g = torch.randn(shape)
+    out, gx, grads = _grads(module, lambda m, v: m(v), x, g)
+    ref, ref_gx, ref_grads = _grads(module, reference_w3, x, g)
+    torch.testing.assert_close(out, ref)
+    torch.testing.assert_close(gx, ref_gx)
+    for key in ref_grads:
+        torch.testing.assert_close(
+            grads[key], ref_grads[key], rtol=1e-4, atol=1e-5, msg=key)
+
+
+def test_spatial_descriptor_gradient_is_amax_with_ties():
+    """Tied channel maxima share the gradient equally, as ``amax``'s."""
+    x = torch.tensor([[1.0, 3.0, 3.0, 0.0], [2.0, 2.0, 2.0, 2.0],
+                      [-1.0, 5.0, 4.0, 5.0]]).t().reshape(1, 4, 1, 3)
+    x = x.repeat(2, 1, 1, 1)
+    g = torch.randn(2, 2, 1, 3)
+    a = x.clone().requires_grad_()
+    spatial_descriptor(a).backward(g)
+    b = x.clone().requires_grad_()
+    torch.cat((b.mean(1, keepdim=True), b.amax(1, keepdim=True)),
+              1).backward(g)
+    torch.testing.assert_close(a.grad, b.grad)
+    # column 1: all four channels tie, each gets g_max / 4 + g_mean / 4
+    torch.testing.assert_close(a.grad[:, :, 0, 1],
+                               (g[:, 1:, 0, 1] / 4 +
+                                g[:, :1, 0, 1] / 4).expand(2, 4))
 
 
 def test_defaults_are_the_papers():

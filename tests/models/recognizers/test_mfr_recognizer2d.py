@@ -203,12 +203,32 @@ def test_feature_mimic_loss():
     torch.testing.assert_close(l2, expected)
     mse = FeatureMimicLoss(mode='mse')(s, t)
     torch.testing.assert_close(mse, (s - t).pow(2).mean())
-    (l2 + mse).backward()
+    # rms: Eq. 9 divided by sqrt(D), D = 3 * 2 * 2 elements per frame
+    rms = FeatureMimicLoss(mode='rms', loss_weight=2.0)(s, t)
+    torch.testing.assert_close(rms, l2 / 12**0.5)
+    (l2 + mse + rms).backward()
     assert s.grad is not None and t.grad is None
     with pytest.raises(ValueError, match='shape'):
         FeatureMimicLoss()(s, t[:3])
     with pytest.raises(ValueError, match='mode'):
         FeatureMimicLoss(mode='l1')
+
+
+def test_feature_mimic_loss_rms_hand_checked():
+    """Frame 0 differs by 3 in every one of its 4 elements, frame 1 by 4 in
+    one element: l2 norms 6 and 4, per-element RMS 3 and 2."""
+    s = torch.zeros(2, 1, 2, 2)
+    t = torch.zeros(2, 1, 2, 2)
+    s[0] += 3.0
+    s[1, 0, 0, 0] = 4.0
+    assert FeatureMimicLoss(mode='l2')(s, t).item() == pytest.approx(5.0)
+    assert FeatureMimicLoss(mode='rms')(s, t).item() == pytest.approx(2.5)
+    # the same per-element difference gives the same rms loss at any size
+    big_s, big_t = torch.full((2, 2048, 7, 7), 3.0), torch.zeros(2, 2048, 7, 7)
+    small_s, small_t = torch.full((2, 512), 3.0), torch.zeros(2, 512)
+    rms = FeatureMimicLoss(mode='rms')
+    assert rms(big_s, big_t).item() == pytest.approx(3.0)
+    assert rms(small_s, small_t).item() == pytest.approx(3.0)
 
 
 # ----------------------------------------------------------------------
