@@ -26,7 +26,8 @@ class _AvgMaxPoolHW(torch.autograd.Function):
         mx, idx = F.adaptive_max_pool2d(x, 1, return_indices=True)
         ctx.save_for_backward(idx.flatten(1))
         ctx.shape = x.shape
-        return torch.cat((x.mean((2, 3)), mx.flatten(1)))
+        return torch.cat((F.adaptive_avg_pool2d(x,
+                                                1).flatten(1), mx.flatten(1)))
 
     @staticmethod
     @once_differentiable
@@ -54,8 +55,10 @@ def avg_max_pool_hw(x: Tensor) -> Tensor:
     """
     if torch.is_grad_enabled() and x.requires_grad:
         return _AvgMaxPoolHW.apply(x)
-    flat = x.flatten(2)
-    return torch.cat((flat.mean(-1), flat.amax(-1)))
+    # adaptive_avg_pool2d rather than a mean: the same values, and the FLOP
+    # counter (mmengine) counts it as it counted the previous code's pooling
+    return torch.cat(
+        (F.adaptive_avg_pool2d(x, 1).flatten(1), x.flatten(2).amax(-1)))
 
 
 class _MeanMaxOverChannels(torch.autograd.Function):
