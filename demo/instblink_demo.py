@@ -8,7 +8,7 @@ stride 18), so memory does not grow with its length.
 
 Example::
 
-    CONFIG=$(ls configs/instblink/instblink_imagenet-*_mpeblink-rgb.py)
+    CONFIG=$(ls configs/instblink/instblink_ytvis19-*_mpeblink-rgb.py)
     python demo/instblink_demo.py video.mp4 $CONFIG \
         --checkpoint work_dirs/instblink/iter_10000.pth --out-dir demo_out
     # the released official checkpoint (converted on the fly)

@@ -49,7 +49,7 @@ def test_tensor_mode_and_padding():
 
 
 def test_main_config_matches_paper():
-    cfg = get_cfg('instblink/instblink_imagenet-pretrained-r50-fpn_'
+    cfg = get_cfg('instblink/instblink_ytvis19-pretrained-tevit-r50-fpn_'
                   '2xb4-11x1x1-10000i_mpeblink-rgb.py')
     head = cfg.model.head
     assert (head.num_queries, head.num_stages) == (50, 4)
