@@ -4,6 +4,7 @@ from .box import (aligned_box_iou, aligned_generalized_box_iou, box_area,
                   box_cxcywh_to_xyxy, box_iou, box_xywh_to_xyxy,
                   box_xyxy_to_cxcywh, box_xyxy_to_xywh, delta_xywh_decode,
                   generalized_box_iou, tube_iou)
+from .multi_level_roi_align import multi_level_roi_align, multi_level_roi_table
 from .region_crop import boxes_to_rois, crop_regions
 from .roi_align import (map_rois_to_levels, roi_align, roi_align_backend,
                         roi_align_pytorch)
@@ -15,7 +16,7 @@ __all__ = [
     'aligned_generalized_box_iou', 'box_area', 'box_cxcywh_to_xyxy', 'box_iou',
     'box_xywh_to_xyxy', 'box_xyxy_to_cxcywh', 'box_xyxy_to_xywh',
     'cuda_scan_available', 'delta_xywh_decode', 'generalized_box_iou',
-    'map_rois_to_levels', 'roi_align', 'roi_align_backend',
-    'roi_align_pytorch', 'selective_scan', 'selective_scan_sequential',
-    'selective_scan_torch', 'tube_iou'
+    'map_rois_to_levels', 'multi_level_roi_align', 'multi_level_roi_table',
+    'roi_align', 'roi_align_backend', 'roi_align_pytorch', 'selective_scan',
+    'selective_scan_sequential', 'selective_scan_torch', 'tube_iou'
 ]

@@ -9,9 +9,10 @@ from .checkpoint_manifest import (checkpoint_from_manifest, load_manifest,
 from .dualscope_inputs import sbcd_pretrainer_inputs
 from .loss_recorder_hook import LossRecorderHook
 from .mpeblink import write_fake_hust_lebw, write_fake_mpeblink_release
+from .sync_counter import HostSyncCounter
 
 __all__ = [
-    'DEMO_INPUTS', 'LossRecorderHook', 'batch_shape',
+    'DEMO_INPUTS', 'HostSyncCounter', 'LossRecorderHook', 'batch_shape',
     'checkpoint_from_manifest', 'demo_inputs', 'load_manifest',
     'make_manifest', 'state_dict_from_manifest', 'write_manifest',
     'disable_pretrained', 'sbcd_pretrainer_inputs', 'get_cfg',
