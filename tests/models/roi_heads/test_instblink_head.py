@@ -345,7 +345,10 @@ def test_bf16_lays_out_the_levels_once_per_forward(monkeypatch):
     import mmvb.models.roi_heads.instblink_head as module
     head = _head(num_stages=3)
     feats = [f.bfloat16() for f in _feats(6)]
+    # the FPN maps and their channels-last table
     shapes = {tuple(f.shape) for f in feats}
+    shapes.add((sum(f.shape[0] * f.shape[2] * f.shape[3]
+                    for f in feats), feats[0].shape[1]))
     calls = []
     table_fn = module.multi_level_roi_table
     monkeypatch.setattr(module, 'multi_level_roi_table',
