@@ -14,7 +14,7 @@ from mmvb.datasets.synthetic import render_blink_video, write_video
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CFG = osp.join(
     ROOT, 'configs', 'instblink',
-    'instblink_r18-c16-fpn_1xb4-5x1x1-1000i_synthetic-blink-rgb.py')
+    'instblink_r18-c16-fpn_1xb4-3x1x1-1400i_synthetic-blink-rgb.py')
 
 TRACK = dict(
     score=0.9,

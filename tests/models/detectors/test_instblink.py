@@ -70,7 +70,7 @@ def test_main_config_matches_paper():
 @pytest.mark.parametrize('config', [
     'instblink/instblink_ytvis19-pretrained-tevit-r50-fpn_'
     '2xb4-11x1x1-10000i_mpeblink-rgb.py',
-    'instblink/instblink_r18-c16-fpn_1xb4-5x1x1-1000i_synthetic-blink-rgb.py'
+    'instblink/instblink_r18-c16-fpn_1xb4-3x1x1-1400i_synthetic-blink-rgb.py'
 ])
 def test_no_host_sync_in_any_mode(config):
     """Backbone, FPN, all stages, losses (with backward) and prediction:
