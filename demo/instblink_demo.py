@@ -18,7 +18,7 @@ and ``<name>_instblink.json``, ``<name>_blink_timeline.png``.
 
 Example::
 
-    CONFIG=configs/instblink/instblink_imagenet-pretrained-r50-fpn_2xb4-11x1x1-10000i_mpeblink-rgb.py
+    CONFIG=configs/instblink/instblink_ytvis19-pretrained-tevit-r50-fpn_2xb4-11x1x1-10000i_mpeblink-rgb.py
     python demo/instblink_demo.py video.mp4 $CONFIG \
         --checkpoint work_dirs/instblink/iter_10000.pth --out-dir demo_out
     # the released official checkpoint (converted on the fly)

@@ -5,11 +5,11 @@
 # labels samples, not frames). Train on the training lists and test on the
 # test lists (two copies of the release under data/hust_lebw/{train,test}).
 _base_ = [
-    './instblink_imagenet-pretrained-r50-fpn_2xb4-11x1x1-10000i_mpeblink-rgb.py',
+    './instblink_ytvis19-pretrained-tevit-r50-fpn_2xb4-11x1x1-10000i_mpeblink-rgb.py',
     '../_base_/datasets/hust-lebw.py'
 ]
 
-load_from = 'work_dirs/instblink_imagenet-pretrained-r50-fpn_2xb4-11x1x1-10000i_mpeblink-rgb/iter_10000.pth'
+load_from = 'work_dirs/instblink_ytvis19-pretrained-tevit-r50-fpn_2xb4-11x1x1-10000i_mpeblink-rgb/iter_10000.pth'
 
 train_dataloader = dict(
     batch_size=8,

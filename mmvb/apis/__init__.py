@@ -16,6 +16,7 @@ from .instblink_visualization import (draw_instblink_frame,
 from .localizer_analysis import localizer_token_maps, mvit_attention_probs
 from .localizer_inference import (clip_indices, clip_settings, draw_detections,
                                   inference_localizer, init_localizer)
+from .prefetch import PrefetchIterator, prefetch
 from .tsne import plot_embedding, tsne
 
 __all__ = [
@@ -28,6 +29,6 @@ __all__ = [
     'instblink_test_size', 'localizer_token_maps', 'model_complexity',
     'mvit_attention_probs', 'named_attention_maps', 'overlay',
     'plot_blink_timeline', 'plot_embedding', 'read_video_frames',
-    'render_instblink_video', 'stage_masks', 'tsne', 'video_inputs',
-    'visualize_attention'
+    'PrefetchIterator', 'prefetch', 'render_instblink_video', 'stage_masks',
+    'tsne', 'video_inputs', 'visualize_attention'
 ]

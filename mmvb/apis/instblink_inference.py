@@ -17,7 +17,8 @@ The procedure of the official ``tools/test_mpeblink.py`` and
    probability ``>= 0.3``, scored by their mean probability (Fig. 6).
 
 :func:`inference_instblink` runs this on a video file or any frame
-iterator while holding at most one clip of frames in memory.
+iterator while holding at most one clip of frames in memory (plus the
+frames a background reader decodes ahead while the model runs).
 """
 from collections import deque
 from typing import (Callable, Deque, Dict, Iterable, Iterator, List, Optional,
@@ -30,6 +31,7 @@ import torch
 from mmvb.datasets import video_clip_starts
 from mmvb.evaluation.functional import tracks_to_results
 from mmvb.models.task_modules.tracking import ClipLinker, blink_intervals
+from .prefetch import PrefetchIterator, prefetch
 
 __all__ = [
     'ClipLinker', 'blink_intervals', 'tracks_to_results', 'read_video_frames',
@@ -86,19 +88,19 @@ def _stream_clips(frames: Iterable[np.ndarray], clip_len: int,
 
 
 @torch.no_grad()
-def inference_instblink(
-        model: torch.nn.Module,
-        frames: Iterable[np.ndarray],
-        clip_len: int = 36,
-        stride: int = 18,
-        input_size: Optional[Tuple[int, int]] = (640, 360),
-        score_thr: float = 0.5,
-        iou_thr: float = 0.2,
-        blink_thr: float = 0.3,
-        nms_thr: Optional[float] = None,
-        frame_thr: Optional[float] = None,
-        video_id=0,
-        on_clip: Optional[Callable[[int, int], None]] = None) -> List[Dict]:
+def inference_instblink(model: torch.nn.Module,
+                        frames: Iterable[np.ndarray],
+                        clip_len: int = 36,
+                        stride: int = 18,
+                        input_size: Optional[Tuple[int, int]] = (640, 360),
+                        score_thr: float = 0.5,
+                        iou_thr: float = 0.2,
+                        blink_thr: float = 0.3,
+                        nms_thr: Optional[float] = None,
+                        frame_thr: Optional[float] = None,
+                        video_id=0,
+                        on_clip: Optional[Callable[[int, int], None]] = None,
+                        read_ahead: Optional[int] = None) -> List[Dict]:
     """Detect faces and blinks in a whole video, clip by clip.
 
     Memory is bounded by one clip: frames are read from ``frames`` as the
@@ -124,6 +126,9 @@ def inference_instblink(
         video_id: Id written into the results. Defaults to 0.
         on_clip (callable, optional): Called with ``(start, length)`` after
             each clip (progress reporting).
+        read_ahead (int, optional): Frames decoded and resized ahead in a
+            background thread (:func:`mmvb.apis.prefetch`) while the model
+            runs; 0 reads in the calling thread. Defaults to ``clip_len``.
 
     Returns:
         list[dict]: Tracks in the official result format
@@ -144,15 +149,22 @@ def inference_instblink(
 
     device = next(model.parameters()).device
     linker = ClipLinker(score_thr, iou_thr, nms_thr, frame_thr)
-    for start, clip in _stream_clips(resized(frames), clip_len, stride):
-        (w, h), (new_h, new_w) = orig_size[0], clip[0].shape[:2]
-        tensor = torch.from_numpy(np.stack(clip)).permute(0, 3, 1, 2)
-        pred = model.predict_clip(
-            tensor.to(device), (new_h, new_w), (new_w / w, new_h / h))
-        linker.add_clip(
-            start,
-            *(pred[key].float().cpu().numpy()
-              for key in ('bboxes', 'scores', 'blink_scores', 'face_scores')))
-        if on_clip is not None:
-            on_clip(start, len(clip))
+    stream = prefetch(
+        resized(frames), clip_len if read_ahead is None else read_ahead)
+    try:
+        for start, clip in _stream_clips(stream, clip_len, stride):
+            (w, h), (new_h, new_w) = orig_size[0], clip[0].shape[:2]
+            tensor = torch.from_numpy(np.stack(clip)).permute(0, 3, 1, 2)
+            pred = model.predict_clip(
+                tensor.to(device), (new_h, new_w), (new_w / w, new_h / h))
+            linker.add_clip(
+                start,
+                *(pred[key].float().cpu().numpy()
+                  for key in ('bboxes', 'scores', 'blink_scores',
+                              'face_scores')))
+            if on_clip is not None:
+                on_clip(start, len(clip))
+    finally:
+        if isinstance(stream, PrefetchIterator):
+            stream.close()
     return tracks_to_results(linker.tracks(), video_id, blink_thr)

@@ -246,8 +246,10 @@ def delta_xywh_decode(boxes: Tensor,
     Returns:
         Tensor: Decoded ``xyxy`` boxes ``[..., 4]`` (not clipped).
     """
-    deltas = deltas * deltas.new_tensor(stds) + deltas.new_tensor(means)
-    dx, dy, dw, dh = deltas.unbind(-1)
+    # Per-coordinate Python scalars: no tensor made from host data (a
+    # blocking copy on a GPU).
+    dx, dy, dw, dh = (d * s + m
+                      for d, s, m in zip(deltas.unbind(-1), stds, means))
     max_ratio = abs(math.log(wh_ratio_clip))
     dw = dw.clamp(min=-max_ratio, max=max_ratio)
     dh = dh.clamp(min=-max_ratio, max=max_ratio)

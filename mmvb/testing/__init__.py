@@ -10,6 +10,7 @@ from .checkpoint_manifest import (checkpoint_from_manifest, load_manifest,
 from .dualscope_inputs import sbcd_pretrainer_inputs
 from .loss_recorder_hook import LossRecorderHook
 from .mpeblink import write_fake_hust_lebw, write_fake_mpeblink_release
+from .sync_counter import HostSyncCounter
 
 __all__ = [
     'activitynet_ava_scorer', 'loop_frame_average_precision', 'DEMO_INPUTS',
@@ -18,5 +19,5 @@ __all__ = [
     'state_dict_from_manifest', 'write_manifest', 'disable_pretrained',
     'sbcd_pretrainer_inputs', 'get_cfg', 'get_config_path', 'get_config_root',
     'list_configs', 'register_demo_inputs', 'write_fake_hust_lebw',
-    'write_fake_mpeblink_release'
+    'HostSyncCounter', 'write_fake_mpeblink_release'
 ]

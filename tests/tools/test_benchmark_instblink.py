@@ -31,7 +31,7 @@ def test_benchmark_runs_instblink(tmp_path, monkeypatch, capsys):
     out = tmp_path / 'bench.json'
     cfg = osp.join(
         ROOT, 'configs', 'instblink',
-        'instblink_r18-c16-fpn_1xb4-5x1x1-1000i_synthetic-blink-rgb.py')
+        'instblink_r18-c16-fpn_1xb4-3x1x1-1400i_synthetic-blink-rgb.py')
     monkeypatch.setattr(sys, 'argv', [
         'benchmark.py', cfg, '--shape', '1', '3', '3', '64', '96', '--warmup',
         '0', '--repeats', '1', '--iters', '1', '--out',

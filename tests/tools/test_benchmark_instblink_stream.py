@@ -11,7 +11,7 @@ import pytest
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CFG = osp.join(
     ROOT, 'configs', 'instblink',
-    'instblink_r18-c16-fpn_1xb4-5x1x1-1000i_synthetic-blink-rgb.py')
+    'instblink_r18-c16-fpn_1xb4-3x1x1-1400i_synthetic-blink-rgb.py')
 
 
 def _load(name):

@@ -17,7 +17,7 @@ ort = pytest.importorskip('onnxruntime')
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CFG = osp.join(
     ROOT, 'configs', 'instblink',
-    'instblink_r18-c16-fpn_1xb4-5x1x1-1000i_synthetic-blink-rgb.py')
+    'instblink_r18-c16-fpn_1xb4-3x1x1-1400i_synthetic-blink-rgb.py')
 T, W, H = 6, 96, 64
 
 
@@ -120,7 +120,9 @@ def test_stream_with_onnxruntime_matches_pytorch(exported):
         for x, y in zip(a['bboxes'], b['bboxes']):
             if x is not None:
                 np.testing.assert_allclose(x, y, atol=1e-2)
+        # the tolerance of test_onnxruntime_matches_pytorch (float32 in
+        # both, other summation orders: up to 1.1e-5 measured)
         np.testing.assert_allclose(
-            a['blink_scores'], b['blink_scores'], atol=1e-5)
+            a['blink_scores'], b['blink_scores'], atol=1e-4)
         assert [e[:2] for e in a['blinks_converted']] == \
             [e[:2] for e in b['blinks_converted']]

@@ -103,8 +103,8 @@ PRESETS = {
     'instblink': [
         dict(
             name='InstBlink-R50 36x384x640',
-            config='configs/instblink/instblink_imagenet-pretrained-r50-fpn_'
-            '2xb4-11x1x1-10000i_mpeblink-rgb.py',
+            config='configs/instblink/instblink_ytvis19-pretrained-'
+            'tevit-r50-fpn_2xb4-11x1x1-10000i_mpeblink-rgb.py',
             shape=(1, 36, 3, 384, 640),
             batch=1,
             frames_per_sample=36),

@@ -10,9 +10,8 @@ model = dict(
         frozen_stages=1,
         norm_eval=True,
         style='pytorch',
-        # ImageNet weights; the paper starts from TeViT R50 trained on
-        # YouTube-VIS (convert it with tools/convert/instblink_to_mmvb.py
-        # and set `load_from`).
+        # ImageNet weights; the paper configs start from TeViT R50 trained
+        # on YouTube-VIS instead (`load_from`, backbone init_cfg None).
         init_cfg=dict(
             type='Pretrained',
             checkpoint='https://download.openmmlab.com/mmclassification/v0/'

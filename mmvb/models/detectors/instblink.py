@@ -8,6 +8,7 @@ from mmaction.utils import ConfigType, OptConfigType, OptSampleList
 from mmengine.model import BaseModel
 from torch import Tensor
 
+from mmvb.utils import host_to_device
 from mmvb.utils.compat import import_mmpretrain_models
 
 
@@ -28,7 +29,9 @@ class InstBlink(BaseModel):
     Modes of :meth:`forward`: ``'loss'`` (dict of losses), ``'predict'``
     (data samples with ``pred_instances`` of the clip, see
     :meth:`InstBlinkHead.predict`) and ``'tensor'`` (last-stage logits and
-    boxes, the network alone, used for speed measurements).
+    boxes, the network alone, used for speed measurements). None of them
+    makes the host wait for the device, except the one copy of the matching
+    costs per training step (see :class:`~mmvb.models.InstBlinkHead`).
 
     Args:
         backbone (dict): Per-frame backbone returning multi-level maps.
@@ -70,24 +73,29 @@ class InstBlink(BaseModel):
     @staticmethod
     def _img_whwh(inputs: Tensor, data_samples: OptSampleList) -> Tensor:
         """``[B, 4]`` unpadded image sizes from ``img_shape`` (or the input
-        size when no data samples are given)."""
+        size when no data samples are given).
+
+        The sizes are host values: they reach the device through pinned
+        memory (:func:`mmvb.utils.host_to_device`), so the host does not
+        wait for the device here.
+        """
         b = inputs.size(0)
+        h, w = inputs.shape[-2:]
+        sizes = [[w, h, w, h]] * b
         if data_samples:
             sizes = []
             for sample in data_samples:
                 h, w = sample.metainfo.get('img_shape', inputs.shape[-2:])
                 sizes.append([w, h, w, h])
-            return inputs.new_tensor(sizes)
-        h, w = inputs.shape[-2:]
-        return inputs.new_tensor([[w, h, w, h]]).expand(b, 4)
+        return host_to_device(sizes, inputs.device, torch.float32)
 
     def forward(self,
                 inputs: Tensor,
                 data_samples: OptSampleList = None,
                 mode: str = 'tensor') -> Union[Dict[str, Tensor], list]:
         """See the class docstring."""
-        feats = self.extract_feat(inputs)
         whwh = self._img_whwh(inputs, data_samples)
+        feats = self.extract_feat(inputs)
         if mode == 'loss':
             return self.head.loss(feats, data_samples, whwh)
         if mode == 'predict':

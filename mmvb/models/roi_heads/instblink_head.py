@@ -20,7 +20,8 @@ from mmengine.structures import InstanceData
 from torch import Tensor, nn
 
 from mmvb.ops import (box_cxcywh_to_xyxy, delta_xywh_decode,
-                      map_rois_to_levels, roi_align)
+                      map_rois_to_levels, multi_level_roi_align,
+                      multi_level_roi_table)
 from mmvb.utils import reduce_mean
 from ..layers import MLP, DynamicConv, QueryInteraction
 from ..losses import matched_box_losses
@@ -191,8 +192,8 @@ class InstBlinkHead(BaseModule):
     copied to every frame, go through ``M`` :class:`InstBlinkStage`
     iterations. Each stage pools a ``roi_size`` RoI per (frame, query) box
     from the FPN level that mmdet's ``map_roi_levels`` picks
-    (:func:`mmvb.ops.map_rois_to_levels`, :func:`mmvb.ops.roi_align`,
-    sampling ratio 2, aligned), updates the queries and refines every
+    (:func:`mmvb.ops.map_rois_to_levels`, RoIAlign with sampling ratio 2,
+    aligned), updates the queries and refines every
     frame's box with the predicted deltas; boxes are detached between
     stages, query features are not.
 
@@ -215,6 +216,18 @@ class InstBlinkHead(BaseModule):
     averaged over the clip into a query score; the ``max_per_clip`` best
     queries are returned with their boxes and per-frame blink
     probabilities.
+
+    **Host synchronisation.** Forward, losses and prediction never make the
+    host wait for the device, but for one copy per training step: the
+    matching costs of all stages go to the host together (the Hungarian
+    algorithm runs on the CPU, :meth:`HungarianMatcher.assign`). The RoIs
+    of all levels are pooled in one gather (:func:`mmvb.ops.
+    multi_level_roi_align`; no per-level selection); the FPN maps are laid
+    out for it once per forward, in their own dtype (no per-stage cast
+    under bf16 autocast); losses weight all (query, frame) pairs by the
+    positive mask instead of selecting them; the assignment returns in
+    pinned memory. ``tests/models/roi_heads/test_instblink_head.py`` counts
+    the synchronisation points with :class:`mmvb.testing.HostSyncCounter`.
 
     Args:
         num_queries (int): ``N``. Defaults to 50.
@@ -344,39 +357,39 @@ class InstBlinkHead(BaseModule):
             stage.init_weights()
 
     # ------------------------------------------------------------------
-    def extract_roi_feats(self, feats: Sequence[Tensor],
-                          boxes: Tensor) -> Tensor:
+    def extract_roi_feats(self,
+                          feats: Sequence[Tensor],
+                          boxes: Tensor,
+                          table=None) -> Tensor:
         """Multi-level RoIAlign of every (frame, query) box.
+
+        Each box is pooled from its own level (mmdet's ``SingleRoIExtractor``
+        semantics) by one :func:`mmvb.ops.multi_level_roi_align` gather
+        over all levels: no per-level selection of boxes, no host
+        synchronisation. Boxes stay float32 (bf16 would move them by
+        pixels); the features keep their dtype.
 
         Args:
             feats (Sequence[Tensor]): FPN maps ``[B * T, C, H_l, W_l]``.
             boxes (Tensor): ``[B, T, Q, 4]`` pixel ``xyxy``.
+            table (tuple, optional): :func:`mmvb.ops.multi_level_roi_table`
+                of ``feats``, to reuse it across stages. Built here when
+                None.
 
         Returns:
             Tensor: ``[B * T * Q, C, S, S]``.
         """
         b, t, q = boxes.shape[:3]
-        flat = boxes.reshape(-1, 4)
-        frame = torch.arange(b * t, device=boxes.device).repeat_interleave(q)
-        rois = torch.cat([frame[:, None].to(flat.dtype), flat], dim=1)
-        num_levels = len(feats)
-        levels = map_rois_to_levels(rois, num_levels, self.finest_scale)
-        out = feats[0].new_zeros(
-            (rois.size(0), feats[0].size(1), self.roi_size, self.roi_size))
-        for level, (feat,
-                    stride) in enumerate(zip(feats, self.featmap_strides)):
-            index = (levels == level).nonzero(as_tuple=True)[0]
-            if index.numel() > 0:
-                # boxes stay float32 (bf16 would move them by pixels)
-                pooled = roi_align(feat.float(), rois[index].float(),
-                                   self.roi_size, 1.0 / stride,
-                                   self.sampling_ratio, True)
-                out = out.index_copy(0, index, pooled.to(out.dtype))
-            elif self.training:
-                # Keep every level in the graph (DDP without
-                # find_unused_parameters), as mmdet's RoI extractor does.
-                out = out + feat.sum() * 0.0
-        return out
+        if table is None:
+            table = multi_level_roi_table(feats)
+        flat = boxes.reshape(-1, 4).float()
+        frame = torch.arange(
+            b * t, device=boxes.device, dtype=flat.dtype).repeat_interleave(q)
+        rois = torch.cat([frame[:, None], flat], dim=1)
+        levels = map_rois_to_levels(rois, len(feats), self.finest_scale)
+        return multi_level_roi_align(table[0], table[1], rois, levels,
+                                     self.featmap_strides, self.roi_size,
+                                     self.sampling_ratio, True)
 
     def forward(self, feats: Sequence[Tensor], batch_size: int,
                 img_whwh: Tensor) -> List[Dict[str, Tensor]]:
@@ -394,6 +407,8 @@ class InstBlinkHead(BaseModule):
             ``cls_logits [B, T, Q, 1]`` and ``boxes [B, T, Q, 4]`` (pixel
             ``xyxy``, with gradient).
         """
+        assert len(feats) == len(self.featmap_strides), \
+            f'{len(feats)} feature levels for strides {self.featmap_strides}'
         b = batch_size
         t = feats[0].size(0) // b
         q, d = self.num_queries, self.embed_dims
@@ -402,9 +417,11 @@ class InstBlinkHead(BaseModule):
             b, t, q, 4)
         query = self.init_proposal_features.weight[None,
                                                    None].expand(b, t, q, d)
+        # Every level laid out once for all stages (the maps do not change).
+        table = multi_level_roi_table(feats)
         outs = []
         for stage in self.stages:
-            roi_feats = self.extract_roi_feats(feats, boxes)
+            roi_feats = self.extract_roi_feats(feats, boxes, table)
             query, cls_logits, deltas = stage(query, roi_feats)
             new_boxes = delta_xywh_decode(boxes, deltas, stds=self.bbox_stds)
             outs.append(
@@ -421,7 +438,9 @@ class InstBlinkHead(BaseModule):
         Args:
             data_samples (list[ActionDataSample]): ``gt_instances`` with
                 ``bboxes [G, T, 4]`` (pixel ``xyxy``), ``valid [G, T]``,
-                ``blinks [G, T]`` and ``labels [G]``.
+                ``blinks [G, T]`` and ``labels [G]`` (on ``device`` already
+                when the data preprocessor moved them: then ``.to`` is a
+                no-op).
             device (torch.device): Target device.
 
         Returns:
@@ -434,15 +453,21 @@ class InstBlinkHead(BaseModule):
             gt = sample.gt_instances
             targets.append(
                 dict(
-                    boxes=gt.bboxes.float().to(device),
-                    valid=gt.valid.bool().to(device),
-                    blinks=gt.blinks.float().to(device),
-                    labels=gt.labels.long().to(device)))
+                    boxes=gt.bboxes.to(device).float(),
+                    valid=gt.valid.to(device).bool(),
+                    blinks=gt.blinks.to(device).float(),
+                    labels=gt.labels.to(device).long()))
         return pad_targets(targets)
 
     def loss(self, feats: Sequence[Tensor], data_samples: SampleList,
              img_whwh: Tensor) -> Dict[str, Tensor]:
         """Losses of all stages (see the class docstring).
+
+        The matching costs of all stages are computed on the device and
+        solved together (:meth:`HungarianMatcher.assign`, one copy to the
+        host); each loss then weights all (query, frame) pairs by the
+        positive mask, which gives the sums over the positive pairs without
+        selecting them.
 
         Args:
             feats (Sequence[Tensor]): FPN maps ``[B * T, C, H_l, W_l]``.
@@ -456,6 +481,7 @@ class InstBlinkHead(BaseModule):
         b = len(data_samples)
         outs = self(feats, b, img_whwh)
         targets, mask = self.get_targets(data_samples, img_whwh.device)
+        sizes = [len(sample.gt_instances) for sample in data_samples]
         t = outs[0]['boxes'].size(1)
         assert targets['boxes'].size(2) == t, \
             f'targets have {targets["boxes"].size(2)} frames, inputs {t}'
@@ -464,36 +490,50 @@ class InstBlinkHead(BaseModule):
             boxes=targets['boxes'] / whwh,
             labels=targets['labels'],
             valid=targets['valid'])
+        # [B, Q, T, ...] layout for matching and targets
+        cls_logits = [
+            out['cls_logits'].transpose(1, 2)[..., 0] for out in outs
+        ]
+        boxes = [out['boxes'].transpose(1, 2) for out in outs]
+        if max(sizes, default=0) > 0:
+            costs = torch.stack([
+                self.matcher.compute_cost(
+                    dict(
+                        cls_logits=logits.detach()[..., None],
+                        boxes=box.detach() / whwh), norm_targets, mask)
+                for logits, box in zip(cls_logits, boxes)
+            ])
+        else:
+            costs = whwh.new_zeros((len(outs), b, self.num_queries, 0))
+        assign = self.matcher.assign(costs, sizes)  # [M, B, Q]
         losses = {}
-        for i, (out, stage) in enumerate(zip(outs, self.stages)):
-            # [B, Q, T, ...] layout for matching and targets
-            cls_logits = out['cls_logits'].transpose(1, 2)[..., 0]
-            boxes = out['boxes'].transpose(1, 2)
-            preds = dict(
-                cls_logits=cls_logits.detach()[..., None],
-                boxes=boxes.detach() / whwh)
-            indices = self.matcher(preds, norm_targets, mask)
-            assign = HungarianMatcher.to_assignment(indices, self.num_queries)
+        for i, stage in enumerate(self.stages):
             pos, tgt_boxes, tgt_blinks = self._per_frame_targets(
-                assign, targets)
+                assign[i], targets)
             num_pos = reduce_mean(pos.sum().float()).clamp(min=1.0)
             weight = self.stage_loss_weights[i]
             losses[f's{i}.loss_cls'] = weight * self.loss_cls(
-                cls_logits, pos, avg_factor=num_pos)
+                cls_logits[i], pos, avg_factor=num_pos)
+            # Non-positive pairs get weight 0 and a finite stand-in target.
+            pos_weight = pos.to(boxes[i].dtype)
+            tgt_boxes = torch.where(pos[..., None], tgt_boxes,
+                                    boxes[i].detach())
             loss_bbox, loss_iou = matched_box_losses(
-                boxes[pos],
-                tgt_boxes[pos],
+                boxes[i],
+                tgt_boxes,
                 self.loss_bbox,
                 self.loss_iou,
                 avg_factor=num_pos,
-                l1_scale=whwh.expand_as(boxes)[pos])
+                l1_scale=whwh,
+                weight=pos_weight)
             losses[f's{i}.loss_bbox'] = weight * loss_bbox
             losses[f's{i}.loss_iou'] = weight * loss_iou
             if self.with_blink:
-                blink_logits = stage.blink(out['query']).transpose(1, 2)
+                blink_logits = stage.blink(outs[i]['query']).transpose(1, 2)
                 losses[f's{i}.loss_blink'] = weight * self.loss_blink(
-                    blink_logits[..., 0][pos],
-                    tgt_blinks[pos],
+                    blink_logits[..., 0],
+                    tgt_blinks,
+                    weight=pos_weight,
                     avg_factor=num_pos)
         return losses
 
@@ -550,12 +590,15 @@ class InstBlinkHead(BaseModule):
         results = []
         for i, sample in enumerate(data_samples):
             idx = top_idx[i]
-            scale = sample.metainfo.get('scale_factor', (1.0, 1.0))
-            scale = boxes.new_tensor([scale[0], scale[1]] * 2)
+            sx, sy = sample.metainfo.get('scale_factor', (1.0, 1.0))
+            # Python scalars: no tensor made from host data
+            bboxes = boxes[i, idx].clone()
+            bboxes[..., 0::2] /= sx
+            bboxes[..., 1::2] /= sy
             results.append(
                 InstanceData(
                     scores=top_scores[i],
-                    bboxes=boxes[i, idx] / scale,
+                    bboxes=bboxes,
                     face_scores=face[i, idx],
                     blink_scores=blink[i, idx]))
         return results

@@ -1,12 +1,14 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
+import numpy as np
 import torch
 from mmaction.registry import TASK_UTILS
 from mmaction.utils import ConfigType
 from scipy.optimize import linear_sum_assignment
 from torch import Tensor
 
+from mmvb.utils import host_to_device
 from .match_costs import BaseMatchCost
 
 TensorDict = Dict[str, Tensor]
@@ -43,9 +45,12 @@ def pad_targets(targets: Sequence[TensorDict]) -> Tuple[TensorDict, Tensor]:
                 f'expected {sizes[b]}'
             out[b, :sizes[b]] = t[key]
         padded[key] = out
-    device = targets[0][keys[0]].device
-    arange = torch.arange(num, device=device)
-    mask = arange[None, :] < torch.tensor(sizes, device=device)[:, None]
+    # Filled slice by slice: no tensor made from the host-side sizes.
+    mask = torch.zeros((len(targets), num),
+                       dtype=torch.bool,
+                       device=targets[0][keys[0]].device)
+    for b, size in enumerate(sizes):
+        mask[b, :size] = True
     return padded, mask
 
 
@@ -218,6 +223,51 @@ class HungarianMatcher:
                 (torch.as_tensor(rows, dtype=torch.long, device=device),
                  cols[torch.as_tensor(picked, dtype=torch.long)].to(device)))
         return results
+
+    @torch.no_grad()
+    def assign(self, cost: Tensor, sizes: Sequence[int]) -> Tensor:
+        """Dense assignment of a stack of cost matrices, one host round trip.
+
+        The whole stack (e.g. the batch of every iteration of an iterative
+        head) is copied to the host **once** (the only point where the host
+        waits for the device: ``linear_sum_assignment`` runs on the CPU),
+        solved matrix by matrix, and the assignment goes back with
+        :func:`mmvb.utils.host_to_device` (pinned memory, not waited for).
+        Non-finite real entries raise.
+
+        Args:
+            cost (Tensor): Costs ``[*S, B, Q, G]`` (:meth:`compute_cost`),
+                the real target columns of sample ``b`` first, as
+                :func:`pad_targets` lays them out.
+            sizes (Sequence[int]): Real targets per sample ``G_b``, known on
+                the host (e.g. from the data samples).
+
+        Returns:
+            Tensor: ``[*S, B, Q]`` (long, on the device of ``cost``): the
+            matched target of each query, -1 for unmatched queries.
+        """
+        *lead, b, q, g = cost.shape
+        assert len(sizes) == b, f'{len(sizes)} sizes for a batch of {b}'
+        assert max(sizes, default=0) <= g, \
+            f'sizes {list(sizes)} exceed the {g} cost columns'
+        if max(sizes, default=0) == 0:
+            return torch.full(
+                cost.shape[:-1], -1, dtype=torch.long, device=cost.device)
+        host = cost.detach().float().cpu().numpy().reshape(-1, b, q, g)
+        out = np.full(host.shape[:-1], -1, dtype=np.int64)
+        for s, matrices in enumerate(host):
+            for i, num in enumerate(sizes):
+                if num == 0:
+                    continue
+                sub = matrices[i, :, :num]
+                if not np.isfinite(sub).all():
+                    raise ValueError(
+                        'HungarianMatcher: the matching cost has NaN/inf '
+                        'entries (non-finite predictions or degenerate '
+                        'boxes?)')
+                rows, cols = linear_sum_assignment(sub)
+                out[s, i, rows] = cols
+        return host_to_device(out.reshape(cost.shape[:-1]), cost.device)
 
     @staticmethod
     def to_assignment(indices: MatchResult, num_queries: int) -> Tensor:

@@ -9,6 +9,7 @@ from mmvb.models.task_modules import (BoxL1MatchCost, FocalMatchCost,
                                       GIoUMatchCost, HungarianMatcher,
                                       pad_targets)
 from mmvb.ops import box_cxcywh_to_xyxy, generalized_box_iou
+from mmvb.testing import HostSyncCounter
 
 
 def _boxes_at(xs, w=0.1):
@@ -253,3 +254,60 @@ def test_mixed_clip_and_frame_costs():
     l1 = (l1 * valid).sum(-1) / valid.sum(-1)
     focal = FocalMatchCost().compute(preds['cls_logits'], padded['labels'])
     torch.testing.assert_close(cost, l1 + focal)
+
+
+def test_assign_a_stack_with_one_host_copy():
+    """``assign`` solves the costs of several stages and samples after one
+    copy to the host and equals the per-stage ``__call__``."""
+    torch.manual_seed(7)
+    sizes = [3, 0, 5, 1]
+    q, t, stages = 6, 4, 3
+    matcher = HungarianMatcher(
+        [FocalMatchCost(2.0),
+         BoxL1MatchCost(5.0),
+         GIoUMatchCost(2.0)])
+    targets = [
+        dict(
+            boxes=torch.rand(n, t, 2).repeat(1, 1, 2) +
+            torch.tensor([0, 0, .2, .3]),
+            labels=torch.zeros(n, dtype=torch.long),
+            valid=torch.rand(n, t) > 0.2) for n in sizes
+    ]
+    padded, mask = pad_targets(targets)
+    preds = [
+        dict(
+            boxes=torch.rand(len(sizes), q, t, 2).repeat(1, 1, 1, 2) +
+            torch.tensor([0, 0, .2, .3]),
+            cls_logits=torch.randn(len(sizes), q, t, 1)) for _ in range(stages)
+    ]
+    costs = torch.stack([matcher.compute_cost(p, padded, mask) for p in preds])
+    with HostSyncCounter() as syncs:
+        assign = matcher.assign(costs, sizes)
+    assert dict(syncs.counts) == {'to_host': 1, 'async_to_device': 1}
+    assert assign.shape == (stages, len(sizes), q)
+    assert assign.dtype == torch.long
+    for s in range(stages):
+        expected = HungarianMatcher.to_assignment(
+            matcher(preds[s], padded, mask), q)
+        assert torch.equal(assign[s], expected)
+    # every target of a sample is taken by one query; no target, no match
+    for s in range(stages):
+        for b, n in enumerate(sizes):
+            taken = assign[s, b][assign[s, b] >= 0]
+            assert sorted(taken.tolist()) == list(range(n))
+
+    # no target anywhere: no copy at all
+    with HostSyncCounter() as syncs:
+        none = matcher.assign(costs[..., :0], [0, 0, 0, 0])
+    assert syncs.total == 0 and (none == -1).all()
+    assert none.shape == (stages, 4, q)
+
+    bad = costs.clone()
+    bad[1, 2, 0, 4] = float('inf')
+    with pytest.raises(ValueError, match='NaN/inf'):
+        matcher.assign(bad, sizes)
+    bad[1, 2, 0, 4] = costs[1, 2, 0, 4]
+    bad[1, 0, 0, 4] = float('nan')  # a padded column: never read
+    assert torch.equal(matcher.assign(bad, sizes), assign)
+    with pytest.raises(AssertionError, match='4 sizes for a batch of 3'):
+        matcher.assign(costs[:, :3], sizes)

@@ -1,6 +1,6 @@
 # InstBlink ablation (Table 5): w/o temporal interaction in QIM.
 _base_ = [
-    './instblink_imagenet-pretrained-r50-fpn_2xb4-11x1x1-10000i_mpeblink-rgb.py'
+    './instblink_ytvis19-pretrained-tevit-r50-fpn_2xb4-11x1x1-10000i_mpeblink-rgb.py'
 ]
 
 model = dict(head=dict(qim_temporal=False))

@@ -2,7 +2,7 @@
 # (recall / precision / F1, both eyes). Run with the MPEblink checkpoint:
 #   python tools/test.py THIS_CONFIG work_dirs/<mpeblink run>/iter_10000.pth
 _base_ = [
-    './instblink_imagenet-pretrained-r50-fpn_2xb4-11x1x1-10000i_mpeblink-rgb.py',
+    './instblink_ytvis19-pretrained-tevit-r50-fpn_2xb4-11x1x1-10000i_mpeblink-rgb.py',
     '../_base_/datasets/hust-lebw.py'
 ]
 
