@@ -111,7 +111,11 @@ class _ChannelGate(torch.autograd.Function):
         grad_x = grad * mask if ctx.needs_input_grad[0] else None
         grad_mask = None
         if ctx.needs_input_grad[1]:
-            grad_mask = torch.linalg.vecdot(grad.flatten(2), x.flatten(2))
+            # x may be bf16 and grad float32 under autocast (x * mask
+            # promotes); autograd casts the result to the mask's dtype
+            grad_mask = torch.linalg.vecdot(
+                grad.flatten(2),
+                x.flatten(2).to(grad.dtype))
             grad_mask = grad_mask.view(mask.shape)
         return grad_x, grad_mask
 

@@ -168,7 +168,7 @@ def _peak_memory(num_frames, collect=False):
     collector = InstBlinkResultCollector() if collect else None
     held = np.zeros(4, int)
     for i, frame in enumerate(indexed_frames(num_frames)):
-        if i % 36 == 0:
+        if i % 300 == 0:
             # live memory, not how much cyclic garbage the collector's
             # schedule (which depends on earlier tests) lets pile up
             gc.collect()

@@ -74,6 +74,23 @@ def test_channel_gate():
         torch.testing.assert_close(channel_gate(x, mask), x * mask)
 
 
+@pytest.mark.parametrize('x_dtype,mask_dtype',
+                         [(torch.bfloat16, torch.float32),
+                          (torch.float32, torch.bfloat16)])
+def test_channel_gate_mixed_dtypes(x_dtype, mask_dtype):
+    """Under bf16 autocast a float32 feature meets a bf16 mask (and the
+    reverse): gradients as for ``x * mask``, in each input's dtype."""
+    x = torch.randn(2, 3, 4, 5, dtype=x_dtype, requires_grad=True)
+    mask = torch.rand(2, 3, 1, 1, dtype=mask_dtype, requires_grad=True)
+    channel_gate(x, mask).float().sum().backward()
+    x_ref = x.detach().clone().requires_grad_()
+    mask_ref = mask.detach().clone().requires_grad_()
+    (x_ref * mask_ref).float().sum().backward()
+    assert (x.grad.dtype, mask.grad.dtype) == (x_dtype, mask_dtype)
+    assert torch.equal(x.grad, x_ref.grad)
+    assert torch.equal(mask.grad, mask_ref.grad)
+
+
 @pytest.mark.parametrize('groups,k', [(1, 3), (1, 5), (7, 3), (7, 1)])
 def test_conv1d_over_frames(groups, k):
     torch.manual_seed(0)
