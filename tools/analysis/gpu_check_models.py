@@ -48,7 +48,11 @@ GPU_CHECK_MODELS = [
         inputs='frames',
         train=dict(batch=4, shape=(1, 11, 3, 360, 640), frames=11),
         infer=dict(batch=1, shape=(1, 36, 3, 360, 640), frames=36),
-        probes=dict(matcher='head.matcher'),
+        # the Hungarian step of all head iterations at once (on the host),
+        # and the matching costs of each iteration (on the device)
+        probes=dict(
+            matcher='head.matcher.assign',
+            matcher_cost='head.matcher.compute_cost'),
         tiny=dict(
             cfg_options={
                 'model.backbone.depth': 18,

@@ -3,7 +3,7 @@
 # distractors. Generate it with:
 #   python tools/data/synthetic/generate.py clutter data/synthetic/clutter
 # No flip: a horizontal flip would swap two classes.
-dataset_type = 'VideoDataset'
+dataset_type = 'CheckedVideoDataset'
 data_root = 'data/synthetic/clutter'
 ann_file_train = f'{data_root}/train_list_videos.txt'
 ann_file_val = f'{data_root}/val_list_videos.txt'
