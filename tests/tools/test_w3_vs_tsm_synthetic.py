@@ -31,4 +31,5 @@ def test_tool_runs_both_configs(tmp_path, run_tool):
         for res in per_seed.values():
             assert res['top1'] in (0.0, 0.25, 0.5, 0.75, 1.0)
             assert res['final_loss'] > 0
+            assert len(res['losses']) == 2  # one per step
     assert 'mean' in proc.output

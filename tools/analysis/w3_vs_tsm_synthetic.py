@@ -10,7 +10,7 @@ and loss, with the config's optimizer wrapper (AdamW, gradient clipping)
 and its schedule squeezed into the steps (linear warm-up over the first
 10 %, then cosine to 0); then it is evaluated on ``--num-val`` held-out
 clips of the seed. Prints one row per seed and the mean; ``--out`` writes
-JSON.
+JSON (with every step's training loss).
 
 Example (the W3-vs-TSM table of configs/w3/README.md)::
 
@@ -52,6 +52,13 @@ def parse_args():
         default={},
         help='JSON keyword arguments of render_clutter_clip (harder '
         'variants), e.g. \'{"num_distractors": 10, "visible_frames": 3}\'')
+    parser.add_argument(
+        '--cfg-options',
+        type=json.loads,
+        default={},
+        help='JSON dict merged into every config (mmengine '
+        '``merge_from_dict`` keys), e.g. \'{"model.backbone.with_afr": '
+        'false}\'')
     parser.add_argument('--out', help='write the results as JSON here')
     return parser.parse_args()
 
@@ -119,7 +126,8 @@ def train_and_evaluate(cfg: Config, seed: int, args) -> dict:
     return dict(
         top1=correct / args.num_val,
         final_loss=float(np.mean(losses[-10:])),
-        train_cpu_s=train_s)
+        train_cpu_s=train_s,
+        losses=losses)
 
 
 def main():
@@ -132,6 +140,8 @@ def main():
         osp.splitext(osp.basename(c))[0]: Config.fromfile(c)
         for c in args.configs
     }
+    for cfg in cfgs.values():
+        cfg.merge_from_dict(args.cfg_options)
     results = {name: {} for name in cfgs}
     for seed in args.seeds:
         for name, cfg in cfgs.items():

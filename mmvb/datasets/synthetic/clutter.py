@@ -48,7 +48,8 @@ def render_clutter_clip(label: int,
                         speed: Tuple[float, float] = (1.5, 2.5),
                         target_arm: int = 2,
                         target_value: float = 255.0,
-                        visible_frames: Optional[int] = None) -> np.ndarray:
+                        visible_frames: Optional[int] = None,
+                        distractor_shape: str = 'square') -> np.ndarray:
     """Render one clip of class ``label`` (the target's direction).
 
     Args:
@@ -66,6 +67,9 @@ def render_clutter_clip(label: int,
             consecutive frames starting at a random frame ("when"); it
             moves along the same straight path. Defaults to None (every
             frame).
+        distractor_shape (str): ``'square'`` (3x3 squares) or ``'cross'``
+            (crosses of the target's shape and size: only the colour tells
+            the target apart). Defaults to ``'square'``.
 
     Returns:
         np.ndarray: ``[num_frames, size, size, 3]`` uint8 RGB frames.
@@ -77,24 +81,31 @@ def render_clutter_clip(label: int,
         raise ValueError(f'size must be a multiple of 4 >= 16, got {size}')
     if target_arm < 1:
         raise ValueError(f'target_arm must be >= 1, got {target_arm}')
+    if distractor_shape not in ('square', 'cross'):
+        raise ValueError("distractor_shape must be 'square' or 'cross', got "
+                         f'{distractor_shape!r}')
     if visible_frames is not None and not 2 <= visible_frames <= num_frames:
         raise ValueError(f'visible_frames must be in [2, {num_frames}], '
                          f'got {visible_frames}')
     blocks = rng.uniform(0, 120, size=(size // 4, size // 4, 3))
     background = np.kron(blocks, np.ones((4, 4, 1)))
     frames = background[None] + rng.normal(0, 10, (num_frames, size, size, 3))
+    a = target_arm
     for _ in range(num_distractors):
         path = _path(rng.integers(4), rng, num_frames, size, speed)
         color = rng.uniform(100, 255, 3)
         for t, (x, y) in enumerate(np.rint(path).astype(int)):
-            frames[t, y - 1:y + 2, x - 1:x + 2] = color
+            if distractor_shape == 'cross':
+                frames[t, max(y - a, 0):y + a + 1, x] = color
+                frames[t, y, max(x - a, 0):x + a + 1] = color
+            else:
+                frames[t, y - 1:y + 2, x - 1:x + 2] = color
     path = _path(label, rng, num_frames, size, speed)
     visible = np.ones(num_frames, bool)
     if visible_frames is not None:
         start = rng.integers(num_frames - visible_frames + 1)
         visible[:] = False
         visible[start:start + visible_frames] = True
-    a = target_arm
     for t, (x, y) in enumerate(np.rint(path).astype(int)):
         if visible[t]:
             frames[t, max(y - a, 0):y + a + 1, x] = target_value

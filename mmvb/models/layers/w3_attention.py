@@ -1,5 +1,7 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """W3 (what-where-when) video attention."""
+import math
+
 import torch
 from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, OptConfigType
@@ -49,6 +51,24 @@ class W3Attention(BaseModule):
       parameters per block, 123 M for R50 (147 M in total), and about 1 G
       multiply-adds at 8 frames, which is how close it comes to the paper's
       16-frame FLOPs (67.1 G; mmvb counts 68.0 G dense, 66.1 G depthwise).
+    * Initialisation (``init_fan``): Kaiming-normal with fan-out and ReLU
+      gain, zero biases (the paper does not say). PyTorch's fan-out of a
+      grouped convolution counts all ``C_out`` output channels
+      (``C_out x k``), not the ``C_out / groups x k`` each weight actually
+      feeds, so with ``init_fan='torch'`` (default) the depthwise temporal
+      convolutions start with weights ``sqrt(C)`` times smaller than
+      Kaiming's (``std = sqrt(2 / (3 C))``): ``M^c`` starts at 0.5 for every
+      channel and frame, and the channel MLP's influence on it is scaled by
+      both temporal convolutions' weights (``configs/w3/README.md``,
+      "Synthetic where/when set"). ``init_fan='per_group'`` uses the fan-out
+      of each group (``std = sqrt(2 / 3)`` for a depthwise kernel of 3);
+      dense convolutions are initialised the same way by both.
+    * ``gate_bias``: initial bias of the last layer before each of the two
+      sigmoids that give ``M^c`` and ``M^s`` (0 by default, as every other
+      bias). With 0 both masks start near 0.5, so the attended residual
+      branch starts at about a quarter of its scale; a positive value
+      starts the gates open (``sigmoid(2) = 0.88``), closer to the network
+      without attention.
     * An activation (``act_cfg``) sits between the two temporal
       convolutions of each sub-module (without it they would collapse into
       one wider linear filter); the 3D network has ``st_channels`` hidden
@@ -86,6 +106,11 @@ class W3Attention(BaseModule):
             sub-modules. Defaults to True.
         act_cfg (dict): Activation inside the MLP and between the temporal
             convolutions. Defaults to ``dict(type='ReLU')``.
+        gate_bias (float): Initial pre-sigmoid bias of ``M^c`` and ``M^s``
+            (see above). Defaults to 0.
+        init_fan (str): ``'torch'`` or ``'per_group'``: the fan-out of the
+            Kaiming initialisation of grouped (depthwise) convolutions (see
+            above). Defaults to ``'torch'``.
         init_cfg (dict, optional): Unused; see :meth:`init_weights`.
     """
 
@@ -101,6 +126,8 @@ class W3Attention(BaseModule):
                  with_spatial: bool = True,
                  with_temporal: bool = True,
                  act_cfg: ConfigType = dict(type='ReLU'),
+                 gate_bias: float = 0.0,
+                 init_fan: str = 'torch',
                  init_cfg: OptConfigType = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if num_segments < 1 or in_channels < 1 or reduction < 1:
@@ -115,6 +142,11 @@ class W3Attention(BaseModule):
         if temporal_conv not in ('dense', 'depthwise'):
             raise ValueError("temporal_conv must be 'dense' or 'depthwise', "
                              f'got {temporal_conv!r}')
+        if init_fan not in ('torch', 'per_group'):
+            raise ValueError("init_fan must be 'torch' or 'per_group', got "
+                             f'{init_fan!r}')
+        self.init_fan = init_fan
+        self.gate_bias = float(gate_bias)
         self.in_channels = in_channels
         self.num_segments = num_segments
         self.with_spatial = with_spatial
@@ -150,10 +182,31 @@ class W3Attention(BaseModule):
                     nn.Conv3d(st_channels, 1, st_kernel, padding=pad))
 
     def init_weights(self) -> None:
-        """Kaiming-normal convolutions (fan-out, ReLU gain), zero biases."""
+        """Kaiming-normal convolutions (fan-out, ReLU gain), zero biases;
+        grouped convolutions as ``init_fan`` says, the biases before the
+        gates' sigmoids ``gate_bias``."""
         for m in self.modules():
-            if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Conv3d)):
-                kaiming_init(m, mode='fan_out', nonlinearity='relu')
+            if not isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Conv3d)):
+                continue
+            kaiming_init(m, mode='fan_out', nonlinearity='relu')
+            if self.init_fan == 'per_group' and m.groups > 1:
+                # std sqrt(2 / (C_out / groups * k)) instead of
+                # sqrt(2 / (C_out * k)): the same draw, rescaled
+                with torch.no_grad():
+                    m.weight.mul_(math.sqrt(m.groups))
+        if self.gate_bias:
+            # the layers right before the sigmoids of M^c and M^s (the MLP's
+            # output bias enters M^c-frm twice: avg and max descriptors)
+            if self.with_temporal:
+                last = [(self.channel_temporal[2].bias, 1.0)]
+            else:
+                last = [(self.channel_mlp[2].bias, 0.5)]
+            if self.with_spatial:
+                last.append(((self.spatial_temporal[2] if self.with_temporal
+                              else self.spatial_conv).bias, 1.0))
+            with torch.no_grad():
+                for bias, share in last:
+                    bias.fill_(self.gate_bias * share)
 
     def channel_attention(self, x: Tensor) -> Tensor:
         """``M^c`` (Eq. 3-4): ``[N * T, C, 1, 1]`` in ``(0, 1)``."""

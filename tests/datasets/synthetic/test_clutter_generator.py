@@ -76,6 +76,51 @@ def test_harder_variants():
         render_clutter_clip(0, rng(0), target_arm=0)
 
 
+def _distractor_mask(frame):
+    """Pixels of the most frequent colour other than the target's white
+    (one distractor, drawn in one flat colour over a noisy background)."""
+    colours, counts = np.unique(
+        frame.reshape(-1, 3), axis=0, return_counts=True)
+    counts[(colours == 255).all(-1)] = 0
+    return (frame == colours[counts.argmax()]).all(-1)
+
+
+def _plus(centre, arm, size=32):
+    mask = np.zeros((size, size), bool)
+    x, y = centre
+    mask[y - arm:y + arm + 1, x] = mask[y, x - arm:x + arm + 1] = True
+    return mask
+
+
+@pytest.mark.parametrize('arm', [1, 2])
+def test_cross_distractors(arm):
+    """Distractors of the target's shape and size: only the colour
+    differs."""
+    rng = np.random.default_rng
+    # the default is the previous square distractor, same clip
+    np.testing.assert_array_equal(
+        render_clutter_clip(1, rng(4)),
+        render_clutter_clip(1, rng(4), distractor_shape='square'))
+    for seed in range(3):
+        kw = dict(num_distractors=1, target_arm=arm)
+        square = render_clutter_clip(2, rng(seed), **kw)
+        cross = render_clutter_clip(
+            2, rng(seed), distractor_shape='cross', **kw)
+        # the same draws: the target's white pixels are where they were
+        np.testing.assert_array_equal((square == 255).all(-1),
+                                      (cross == 255).all(-1))
+        for f_sq, f_cr in zip(square, cross):
+            sq = _distractor_mask(f_sq)
+            ys, xs = np.nonzero(sq)
+            assert sq.sum() == 9 and np.ptp(xs) == np.ptp(ys) == 2
+            centre = int(xs.mean()), int(ys.mean())
+            # a plus of 4 * arm + 1 pixels at the square's centre
+            np.testing.assert_array_equal(
+                _distractor_mask(f_cr), _plus(centre, arm))
+    with pytest.raises(ValueError, match='distractor_shape'):
+        render_clutter_clip(0, rng(0), distractor_shape='circle')
+
+
 def test_files_in_mmaction_format(tmp_path):
     assert GENERATORS['clutter'] is generate_clutter_dataset
     out = generate_clutter_dataset(

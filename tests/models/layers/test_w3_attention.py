@@ -239,6 +239,80 @@ def test_init_weights_and_gradients():
     assert x.grad is not None
 
 
+def test_init_fan_of_depthwise_temporal_convs():
+    """PyTorch's fan-out counts every output channel of a grouped
+    convolution (``C x 3``); ``init_fan='per_group'`` counts the one
+    output each depthwise weight feeds (``1 x 3``): std ``sqrt(2 / 3)``."""
+    c = 256
+    torch.manual_seed(0)
+    default = W3Attention(c)
+    default.init_weights()
+    torch.manual_seed(0)
+    fixed = W3Attention(c, init_fan='per_group')
+    fixed.init_weights()
+    for i in (0, 2):
+        w_def = default.channel_temporal[i].weight  # [C, 1, 3]
+        w_fix = fixed.channel_temporal[i].weight
+        assert w_def.shape == (c, 1, 3)
+        assert abs(w_def.std().item() / (2 / (3 * c))**0.5 - 1) < 0.1
+        assert abs(w_fix.std().item() / (2 / 3)**0.5 - 1) < 0.1
+    # everything else (MLP, spatial convs: groups = 1) is initialised alike
+    for (name, p_def), p_fix in zip(default.named_parameters(),
+                                    fixed.parameters()):
+        if not name.startswith('channel_temporal'):
+            torch.testing.assert_close(p_def, p_fix, msg=name)
+    # the consequence: with PyTorch's fan, M^c starts at 0.5 +- 0.01 for
+    # every channel; with the per-group fan the channels differ
+    x = torch.randn(2 * 8, c, 4, 4)
+    with torch.no_grad():
+        spread_def = default.channel_attention(x).flatten(1).std(1).mean()
+        spread_fix = fixed.channel_attention(x).flatten(1).std(1).mean()
+    assert spread_def < 0.01 < 0.05 < spread_fix
+    # dense temporal convolutions: groups = 1, both readings agree
+    torch.manual_seed(1)
+    dense = W3Attention(C, temporal_conv='dense')
+    dense.init_weights()
+    torch.manual_seed(1)
+    dense_fix = W3Attention(C, temporal_conv='dense', init_fan='per_group')
+    dense_fix.init_weights()
+    for p_a, p_b in zip(dense.parameters(), dense_fix.parameters()):
+        torch.testing.assert_close(p_a, p_b)
+    with pytest.raises(ValueError, match='init_fan'):
+        W3Attention(C, init_fan='fan_in')
+
+
+@pytest.mark.parametrize('with_temporal', [True, False])
+def test_gate_bias_opens_the_gates(with_temporal):
+    """``gate_bias=b``: with every weight zeroed after ``init_weights``, both
+    masks are exactly ``sigmoid(b)``; only the biases before the two
+    sigmoids are non-zero."""
+    module = _w3(gate_bias=2.0, with_temporal=with_temporal)
+    nonzero = {
+        name
+        for name, p in module.named_parameters()
+        if name.endswith('bias') and bool((p != 0).any())
+    }
+    if with_temporal:
+        assert nonzero == {
+            'channel_temporal.2.bias', 'spatial_temporal.2.bias'
+        }
+    else:
+        # the MLP's output bias is added twice (avg and max descriptors)
+        assert nonzero == {'channel_mlp.2.bias', 'spatial_conv.bias'}
+        assert bool((module.channel_mlp[2].bias == 1.0).all())
+    with torch.no_grad():
+        for name, p in module.named_parameters():
+            if name.endswith('weight'):
+                p.zero_()
+    x = torch.randn(N * T, C, H, W)
+    gate = torch.sigmoid(torch.tensor(2.0))
+    torch.testing.assert_close(
+        module.channel_attention(x), gate.expand(N * T, C, 1, 1))
+    torch.testing.assert_close(
+        module.spatial_attention(x), gate.expand(N * T, 1, H, W))
+    torch.testing.assert_close(module(x), x * gate * gate)
+
+
 def reference_w3(module, x):
     """Eq. 2-6 transcribed with standard operators: the two MLP passes,
     ``conv1d`` / ``conv3d`` over ``[N, C, T]`` / ``[N, 1, T, H, W]`` and
@@ -357,3 +431,5 @@ def test_defaults_are_the_papers():
     convs3d = [m for m in module.spatial_temporal if isinstance(m, nn.Conv3d)]
     assert [c.kernel_size for c in convs3d] == [(3, 3, 3), (3, 3, 3)]
     assert module.with_spatial and module.with_temporal
+    # unchanged (the paper is silent on initialisation)
+    assert module.init_fan == 'torch' and module.gate_bias == 0
