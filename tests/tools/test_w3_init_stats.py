@@ -5,25 +5,20 @@
 import os.path as osp
 import re
 
-CFG = osp.join('configs', 'w3', '{}_r18_1xb16-1x1x8-1e_synthetic-clutter-'
-               'rgb.py')
+CFG = osp.join('configs', 'w3',
+               'w3_r18_1xb16-1x1x8-1e_synthetic-clutter-rgb.py')
 
 
 def test_gates_at_init(run_tool):
-    args = [
-        osp.join('tools', 'analysis', 'w3_init_stats.py'),
-        CFG.format('tsm'),
-        CFG.format('w3'), '--batch-size', '2'
-    ]
-    out = run_tool(args).output
+    # the same config twice: --cfg-options applies to the second only
+    out = run_tool([
+        osp.join('tools', 'analysis',
+                 'w3_init_stats.py'), CFG, CFG, '--batch-size', '2',
+        '--cfg-options', '{"model.backbone.attention_cfg.gate_bias": 2.0}'
+    ]).output
     mc = [float(v) for v in re.findall(r'M\^c mean ([\d.]+)', out)]
     spread = [float(v) for v in re.findall(r'channel spread ([\d.]+)', out)]
-    assert len(mc) == 8  # one per block of R18, none for TSM
-    assert all(abs(v - 0.5) < 0.01 for v in mc) and max(spread) < 0.01
+    assert len(mc) == 16  # one per block of R18, per model
+    assert all(abs(v - 0.5) < 0.01 for v in mc[:8]) and max(spread) < 0.01
+    assert all(abs(v - 0.881) < 0.01 for v in mc[8:])
     assert out.count('grad norm:') == 2 and 'attention+afr' in out
-    out = run_tool(
-        args +
-        ['--cfg-options', '{"model.backbone.attention_cfg.gate_bias": 2.0}']
-    ).output
-    mc = [float(v) for v in re.findall(r'M\^c mean ([\d.]+)', out)]
-    assert len(mc) == 8 and all(abs(v - 0.881) < 0.01 for v in mc)
