@@ -25,6 +25,8 @@ A manifest is a JSON file::
     }
 """
 import json
+import math
+import os.path as osp
 import re
 from collections import OrderedDict
 from typing import Dict, Mapping, Optional, Sequence, Tuple, Union
@@ -176,3 +178,57 @@ def checkpoint_from_manifest(manifest: Union[str, Dict],
     state_dict = state_dict_from_manifest(manifest, seed)
     wrapper = manifest.get('wrapper')
     return {wrapper: state_dict} if wrapper else state_dict
+
+
+def weights_checksum(state_dict: Mapping[str, Tensor]) -> float:
+    """Sum of ``|value|`` over the floating tensors (float64): a fingerprint
+    of the random weights a parity fixture was made with."""
+    return float(
+        sum(v.double().abs().sum() for v in state_dict.values()
+            if v.is_floating_point()))
+
+
+def load_parity_fixture(path: str, data_root: str,
+                        script: str) -> Tuple[Dict, Dict, Dict, Tensor]:
+    """Load a parity fixture and rebuild the weights and input it used.
+
+    A parity fixture (written by a script in
+    ``tools/model_converters/manifests``) stores the official code's
+    outputs for random weights drawn from a manifest (``manifest``,
+    ``seed``, ``overrides``) and a seeded input (``input``: ``shape``,
+    ``seed``, ``checksum``), with ``weights_checksum``.
+
+    Args:
+        path (str): The fixture (``torch.save`` of a dict).
+        data_root (str): Folder the fixture's ``manifest`` path is
+            relative to.
+        script (str): The script that writes the fixture (named when the
+            weights no longer match, e.g. after torch changed its random
+            generator).
+
+    Returns:
+        tuple: the fixture, the manifest, the state dict and the input.
+
+    Raises:
+        ValueError: The rebuilt weights or input differ from the fixture's.
+    """
+    fixture = torch.load(path)
+    manifest = load_manifest(osp.join(data_root, fixture['manifest']))
+    state = state_dict_from_manifest(
+        manifest, seed=fixture['seed'], overrides=fixture['overrides'])
+    if not math.isclose(
+            weights_checksum(state), fixture['weights_checksum'],
+            rel_tol=1e-12):
+        raise ValueError(
+            f'{path}: the random weights differ from those the fixture was '
+            f'made with (torch changed its random generator?): rerun '
+            f'{script}')
+    spec = fixture['input']
+    inputs = torch.randn(
+        *spec['shape'], generator=torch.Generator().manual_seed(spec['seed']))
+    if not math.isclose(
+            float(inputs.double().abs().sum()), spec['checksum'],
+            rel_tol=1e-12):
+        raise ValueError(f'{path}: the seeded input differs from the '
+                         f'fixture\'s: rerun {script}')
+    return fixture, manifest, state, inputs

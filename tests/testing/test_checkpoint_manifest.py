@@ -5,10 +5,9 @@ import pytest
 import torch
 from torch import nn
 
-from mmvb.testing.checkpoint_manifest import (checkpoint_from_manifest,
-                                              load_manifest, make_manifest,
-                                              state_dict_from_manifest,
-                                              write_manifest)
+from mmvb.testing.checkpoint_manifest import (
+    checkpoint_from_manifest, load_manifest, load_parity_fixture,
+    make_manifest, state_dict_from_manifest, weights_checksum, write_manifest)
 
 SOURCE = dict(
     repository='owner/repo',
@@ -53,3 +52,33 @@ def test_bad_files_name_file_and_field(tmp_path):
         load_manifest(str(path))
     with pytest.raises(KeyError, match='commit'):
         make_manifest(_net(), 'net', dict(repository='a/b'))
+
+
+def test_weights_checksum_and_parity_fixture(tmp_path):
+    state = {'w': torch.tensor([1.5, -2.0]), 'n': torch.tensor([7])}
+    assert weights_checksum(state) == 3.5  # integer tensors do not count
+    manifest = make_manifest({'w': torch.zeros(2, 3)}, 'tiny', SOURCE)
+    write_manifest(manifest, str(tmp_path / 'tiny.json'))
+    weights = state_dict_from_manifest(manifest, seed=3)
+    inputs = torch.randn(2, 2, generator=torch.Generator().manual_seed(5))
+    fixture = dict(
+        manifest='tiny.json',
+        seed=3,
+        overrides=None,
+        weights_checksum=weights_checksum(weights),
+        input=dict(
+            shape=[2, 2], seed=5, checksum=float(inputs.double().abs().sum())))
+    path = str(tmp_path / 'fx.pt')
+    torch.save(fixture, path)
+    fx, got_manifest, got_weights, got_inputs = load_parity_fixture(
+        path, str(tmp_path), 'make_fx.py')
+    assert fx['seed'] == 3 and got_manifest['name'] == 'tiny'
+    assert torch.equal(got_weights['w'], weights['w'])
+    assert torch.equal(got_inputs, inputs)
+    fixture['seed'] = 4  # other weights: the error names the script
+    torch.save(fixture, path)
+    with pytest.raises(
+            ValueError,
+            match=r'fx\.pt: the random weights .* '
+            r'rerun make_fx\.py'):
+        load_parity_fixture(path, str(tmp_path), 'make_fx.py')

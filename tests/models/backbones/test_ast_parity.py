@@ -18,12 +18,11 @@ are reproduced exactly); the test allows 1e-4.
 """
 import os.path as osp
 
-import pytest
 import torch
 
 from mmvb.models import AudioSpectrogramTransformer
 from mmvb.models.utils import vit_to_ast
-from mmvb.testing import load_manifest, state_dict_from_manifest
+from mmvb.testing import load_parity_fixture
 
 DATA = osp.join(osp.dirname(__file__), '..', '..', 'data')
 FIXTURE = osp.join(DATA, 'parity',
@@ -32,22 +31,8 @@ TOL = 1e-4
 
 
 def test_ast_matches_official_ast():
-    fx = torch.load(FIXTURE)
-    manifest = load_manifest(osp.join(DATA, fx['manifest']))
-    state = state_dict_from_manifest(
-        manifest, seed=fx['seed'], overrides=fx['overrides'])
-    checksum = float(
-        sum(v.double().abs().sum() for v in state.values()
-            if v.is_floating_point()))
-    assert checksum == pytest.approx(fx['weights_checksum'], rel=1e-12), \
-        'the random weights differ from those the fixture was made with ' \
-        '(torch changed its random generator?): rerun ' \
-        'tools/model_converters/manifests/deit_ast.py'
-    fbank = torch.randn(
-        *fx['input']['shape'],
-        generator=torch.Generator().manual_seed(fx['input']['seed']))
-    assert float(fbank.double().abs().sum()) == pytest.approx(
-        fx['input']['checksum'], rel=1e-12)
+    fx, manifest, state, fbank = load_parity_fixture(
+        FIXTURE, DATA, 'tools/model_converters/manifests/deit_ast.py')
     _, frames, bins = fx['input']['shape']  # AST's [B, T, F] layout
 
     model = AudioSpectrogramTransformer(

@@ -24,7 +24,7 @@ import torch
 
 from mmvb.models import DeformableAudioTransformer
 from mmvb.models.utils import dat_to_datar
-from mmvb.testing import load_manifest, state_dict_from_manifest
+from mmvb.testing import load_parity_fixture
 
 DATA = osp.join(osp.dirname(__file__), '..', '..', 'data')
 FIXTURE = osp.join(DATA, 'parity', 'dat_base_in1k_224.pt')
@@ -33,24 +33,10 @@ TOL = 1e-4
 
 @pytest.fixture(scope='module')
 def fixture():
-    fx = torch.load(FIXTURE)
-    manifest = load_manifest(osp.join(DATA, fx['manifest']))
     # The weights the script used, in the published layout
     # ({'model': state_dict}).
-    state = state_dict_from_manifest(
-        manifest, seed=fx['seed'], overrides=fx['overrides'])
-    checksum = float(
-        sum(v.double().abs().sum() for v in state.values()
-            if v.is_floating_point()))
-    assert checksum == pytest.approx(fx['weights_checksum'], rel=1e-12), \
-        'the random weights differ from those the fixture was made with ' \
-        '(torch changed its random generator?): rerun ' \
-        'tools/model_converters/manifests/dat.py'
-    x = torch.randn(
-        *fx['input']['shape'],
-        generator=torch.Generator().manual_seed(fx['input']['seed']))
-    assert float(x.double().abs().sum()) == pytest.approx(
-        fx['input']['checksum'], rel=1e-12)
+    fx, manifest, state, x = load_parity_fixture(
+        FIXTURE, DATA, 'tools/model_converters/manifests/dat.py')
     assert manifest['wrapper'] == 'model'
     return fx, {manifest['wrapper']: state}, x
 

@@ -61,7 +61,8 @@ import yaml
 from _stubs import stub_missing
 
 from mmvb.testing import (load_manifest, make_manifest,
-                          state_dict_from_manifest, write_manifest)
+                          state_dict_from_manifest, weights_checksum,
+                          write_manifest)
 
 REPOSITORY = 'LeapLabTHU/DAT'
 COMMIT = '797f187f483dbc08620a878858b9bd72905e75b4'
@@ -75,13 +76,6 @@ OVERRIDES = [
     [r'conv_offset\.3\.weight$', 0.0, 0.2],
 ]
 VARIANTS = {'r1': [-1, -1, 1, 1], 'r2': [-1, -1, 2, 2]}
-
-
-def weights_checksum(state_dict) -> float:
-    """Sum of |value| over the floating tensors (float64)."""
-    return float(
-        sum(v.double().abs().sum() for v in state_dict.values()
-            if v.is_floating_point()))
 
 
 def parity_input() -> torch.Tensor:

@@ -51,7 +51,8 @@ import torch
 from _stubs import stub_missing
 
 from mmvb.testing import (load_manifest, make_manifest,
-                          state_dict_from_manifest, write_manifest)
+                          state_dict_from_manifest, weights_checksum,
+                          write_manifest)
 
 AST_REPOSITORY = 'YuanGongND/ast'
 AST_COMMIT = '31088be8a3f6ef96416145c4b8d43c81f99eba7a'
@@ -61,13 +62,6 @@ INPUT_SEED = 1
 INPUT_TDIM, INPUT_FDIM = 256, 128
 # (pattern, mean, std) for state_dict_from_manifest; the rest N(0, 0.02^2).
 OVERRIDES = [[r'norm\d?\.weight$', 1.0, 0.1]]
-
-
-def weights_checksum(state_dict) -> float:
-    """Sum of |value| over the floating tensors (float64)."""
-    return float(
-        sum(v.double().abs().sum() for v in state_dict.values()
-            if v.is_floating_point()))
 
 
 def parity_input() -> torch.Tensor:
