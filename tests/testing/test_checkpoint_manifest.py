@@ -5,9 +5,10 @@ import pytest
 import torch
 from torch import nn
 
-from mmvb.testing.checkpoint_manifest import (
-    checkpoint_from_manifest, load_manifest, load_parity_fixture,
-    make_manifest, state_dict_from_manifest, weights_checksum, write_manifest)
+from mmvb.testing import (checkpoint_from_manifest, load_manifest,
+                          load_parity_fixture, make_manifest,
+                          state_dict_from_manifest, weights_checksum,
+                          write_manifest)
 
 SOURCE = dict(
     repository='owner/repo',
