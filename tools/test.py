@@ -104,6 +104,8 @@ def main():
     else:
         runner = RUNNERS.build(cfg)
     metrics = runner.test()
+    # the model holds the process group: free it before the group goes
+    del runner
     if metrics:
         print('Test metrics: ' +
               json.dumps({k: round(float(v), 4)

@@ -123,6 +123,8 @@ def main():
     else:
         runner = RUNNERS.build(cfg)
     runner.train()
+    # the model holds the process group: free it before the group goes
+    del runner
     release_process_group()
 
 

@@ -1,5 +1,6 @@
 # Copyright (c) mmvb contributors. All rights reserved.
 """Distributed helpers: process-group teardown, mean over processes."""
+import gc
 from datetime import timedelta
 
 import torch.distributed as torch_dist
@@ -8,17 +9,23 @@ from torch import Tensor
 
 
 def release_process_group(timeout: float = 300.0) -> None:
-    """Wait for every rank, then destroy the default process group.
+    """Wait for every rank, destroy the default process group and free it.
 
     mmengine never destroys the process group it creates. With the gloo
-    backend (CPU runs of ``tools/dist_train.sh``) a rank that exits while
-    its peers still hold the connection can abort at interpreter exit with
-    ``terminate called without an active exception``, after the job itself
-    has finished. Waiting for all ranks and destroying the group explicitly
-    removes that race. :mod:`mmvb.utils.compat` registers this to run at
-    exit whenever mmengine's launcher initialises a group; the training and
-    testing tools also call it when they are done. A no-op for
-    non-distributed runs.
+    backend (CPU runs of ``tools/dist_train.sh``) the group owns three C++
+    threads (``gloo_tcp_loop`` and two ``pt_gloo_runloop``). Destroying the
+    group only drops the registry's reference: a
+    ``DistributedDataParallel`` model still holds the group, so the threads
+    live on until the interpreter's own teardown, where a rank can abort
+    (``terminate called without an active exception``, SIGABRT) after the
+    job itself has finished. So this waits for all ranks, destroys the
+    group and then collects garbage, which frees a model (a runner) that is
+    no longer referenced and with it the group and its threads, while the
+    interpreter is still fully alive. Callers drop their runner first
+    (``del runner``), as the training and testing tools do;
+    :mod:`mmvb.utils.compat` registers this to run at exit whenever
+    mmengine's launcher initialises a group, when the runner of any script
+    is garbage. A no-op for non-distributed runs.
 
     Args:
         timeout (float): Seconds to wait for the other ranks (gloo's
@@ -34,6 +41,7 @@ def release_process_group(timeout: float = 300.0) -> None:
             torch_dist.barrier()
     finally:
         torch_dist.destroy_process_group()
+        gc.collect()
 
 
 def reduce_mean(value: Tensor) -> Tensor:
