@@ -15,7 +15,9 @@ def test_tool_runs_both_configs(tmp_path, run_tool):
         CFG.format('tsm'),
         CFG.format('w3'), '--seeds', '0', '1', '--iters', '2', '--batch-size',
         '2', '--num-val', '4', '--clip-cfg',
-        '{"num_distractors": 2, "visible_frames": 4}', '--out',
+        '{"num_distractors": 2, "visible_frames": 4}', '--eval-clip-cfgs',
+        '{"same": {"num_distractors": 2, "visible_frames": 4}, '
+        '"cross": {"distractor_shape": "cross"}}', '--out',
         str(out)
     ])
     written = json.loads(out.read_text())
@@ -32,4 +34,10 @@ def test_tool_runs_both_configs(tmp_path, run_tool):
             assert res['top1'] in (0.0, 0.25, 0.5, 0.75, 1.0)
             assert res['final_loss'] > 0
             assert len(res['losses']) == 2  # one per step
+            assert set(res['shifted_top1']) == {'same', 'cross'}
+            # the training variant, evaluated under another name, gives the
+            # same clips and so the same top-1
+            assert res['shifted_top1']['same'] == res['top1']
+            assert res['shifted_top1']['cross'] in (0.0, 0.25, 0.5, 0.75, 1.0)
     assert 'mean' in proc.output
+    assert "held-out clips of 'cross'" in proc.output

@@ -9,8 +9,9 @@ learns, not how it memorises), through the model's own data preprocessor
 and loss, with the config's optimizer wrapper (AdamW, gradient clipping)
 and its schedule squeezed into the steps (linear warm-up over the first
 10 %, then cosine to 0); then it is evaluated on ``--num-val`` held-out
-clips of the seed. Prints one row per seed and the mean; ``--out`` writes
-JSON (with every step's training loss).
+clips of the seed (and, with ``--eval-clip-cfgs``, on held-out clips of other
+variants of the set: clutter shifted from training). Prints one row per
+seed and the mean; ``--out`` writes JSON (with every step's training loss).
 
 Example (the W3-vs-TSM table of configs/w3/README.md)::
 
@@ -52,6 +53,14 @@ def parse_args():
         default={},
         help='JSON keyword arguments of render_clutter_clip (harder '
         'variants), e.g. \'{"num_distractors": 10, "visible_frames": 3}\'')
+    parser.add_argument(
+        '--eval-clip-cfgs',
+        type=json.loads,
+        default={},
+        help='JSON dict name -> keyword arguments of render_clutter_clip: '
+        'the trained models are also evaluated on held-out clips of each '
+        '(clutter shifted from training), e.g. \'{"cross": '
+        '{"distractor_shape": "cross"}}\'')
     parser.add_argument(
         '--cfg-options',
         type=json.loads,
@@ -110,24 +119,36 @@ def train_and_evaluate(cfg: Config, seed: int, args) -> dict:
         losses.append(float(loss.detach()))
     train_s = time.process_time() - start
     model.eval()
+    shifted = {
+        name: evaluate(model, seed, num_frames, clip_cfg, args)
+        for name, clip_cfg in args.eval_clip_cfgs.items()
+    }
+    return dict(
+        top1=evaluate(model, seed, num_frames, args.clip_cfg, args),
+        shifted_top1=shifted,
+        final_loss=float(np.mean(losses[-10:])),
+        train_cpu_s=train_s,
+        losses=losses)
+
+
+def evaluate(model, seed: int, num_frames: int, clip_cfg: dict, args) -> float:
+    """Top-1 of ``model`` on ``args.num_val`` held-out clips rendered with
+    ``clip_cfg``, drawn from the seed's own validation stream (the same
+    labels for every ``clip_cfg``)."""
     val_rng = np.random.default_rng([seed, 3])
-    labels = np.arange(args.num_val) % num_classes
+    labels = np.arange(args.num_val) % len(CLUTTER_CLASSES)
     correct = 0
     with torch.no_grad():
         for i in range(0, args.num_val, args.batch_size):
             chunk = labels[i:i + args.batch_size]
             data = model.data_preprocessor(
-                make_batch(val_rng, chunk, num_frames, args.clip_cfg),
+                make_batch(val_rng, chunk, num_frames, clip_cfg),
                 training=False)
             preds = model(**data, mode='predict')
             correct += sum(
                 int(p.pred_score.argmax()) == int(y)
                 for p, y in zip(preds, chunk))
-    return dict(
-        top1=correct / args.num_val,
-        final_loss=float(np.mean(losses[-10:])),
-        train_cpu_s=train_s,
-        losses=losses)
+    return correct / args.num_val
 
 
 def main():
@@ -157,6 +178,13 @@ def main():
         accs = [per_seed[s]['top1'] for s in args.seeds]
         print(f'{name[:60]:60s} ' + ' '.join(f'{a:8.3f}' for a in accs) +
               f' {np.mean(accs):6.3f}')
+    for variant in args.eval_clip_cfgs:
+        print(f'held-out clips of {variant!r} '
+              f'({json.dumps(args.eval_clip_cfgs[variant])}):')
+        for name, per_seed in results.items():
+            accs = [per_seed[s]['shifted_top1'][variant] for s in args.seeds]
+            print(f'{name[:60]:60s} ' + ' '.join(f'{a:8.3f}' for a in accs) +
+                  f' {np.mean(accs):6.3f}')
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(dict(args=vars(args), results=results), f, indent=2)
