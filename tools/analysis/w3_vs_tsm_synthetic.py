@@ -151,6 +151,14 @@ def evaluate(model, seed: int, num_frames: int, clip_cfg: dict, args) -> float:
     return correct / args.num_val
 
 
+def print_rows(results: dict, seeds, top1) -> None:
+    """One row per config: ``top1(result)`` of each seed, then the mean."""
+    for name, per_seed in results.items():
+        accs = [top1(per_seed[s]) for s in seeds]
+        print(f'{name[:60]:60s} ' + ' '.join(f'{a:8.3f}' for a in accs) +
+              f' {np.mean(accs):6.3f}')
+
+
 def main():
     args = parse_args()
     torch.set_num_threads(args.threads)
@@ -174,17 +182,11 @@ def main():
                 flush=True)
     print(f'{"config":60s} ' + ' '.join(f'seed {s:<3d}'
                                         for s in args.seeds) + '   mean')
-    for name, per_seed in results.items():
-        accs = [per_seed[s]['top1'] for s in args.seeds]
-        print(f'{name[:60]:60s} ' + ' '.join(f'{a:8.3f}' for a in accs) +
-              f' {np.mean(accs):6.3f}')
-    for variant in args.eval_clip_cfgs:
-        print(f'held-out clips of {variant!r} '
-              f'({json.dumps(args.eval_clip_cfgs[variant])}):')
-        for name, per_seed in results.items():
-            accs = [per_seed[s]['shifted_top1'][variant] for s in args.seeds]
-            print(f'{name[:60]:60s} ' + ' '.join(f'{a:8.3f}' for a in accs) +
-                  f' {np.mean(accs):6.3f}')
+    print_rows(results, args.seeds, lambda res: res['top1'])
+    for variant, clip_cfg in args.eval_clip_cfgs.items():
+        print(f'held-out clips of {variant!r} ({json.dumps(clip_cfg)}):')
+        print_rows(results, args.seeds,
+                   lambda res: res['shifted_top1'][variant])
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(dict(args=vars(args), results=results), f, indent=2)
