@@ -18,7 +18,7 @@ Layout written to ``out_dir`` (MMAction2 formats, as
 """
 import json
 import os.path as osp
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional, Tuple, Union
 
 import numpy as np
 from tqdm import tqdm
@@ -40,16 +40,19 @@ def _path(direction: int, rng: np.random.Generator, num_frames: int, size: int,
     return start[None] + np.arange(num_frames)[:, None] * v[None]
 
 
-def render_clutter_clip(label: int,
-                        rng: np.random.Generator,
-                        num_frames: int = 8,
-                        size: int = 32,
-                        num_distractors: int = 6,
-                        speed: Tuple[float, float] = (1.5, 2.5),
-                        target_arm: int = 2,
-                        target_value: float = 255.0,
-                        visible_frames: Optional[int] = None,
-                        distractor_shape: str = 'square') -> np.ndarray:
+def render_clutter_clip(
+    label: int,
+    rng: np.random.Generator,
+    num_frames: int = 8,
+    size: int = 32,
+    num_distractors: int = 6,
+    speed: Tuple[float, float] = (1.5, 2.5),
+    target_arm: int = 2,
+    target_value: float = 255.0,
+    visible_frames: Optional[int] = None,
+    distractor_shape: str = 'square',
+    return_masks: bool = False
+) -> Union[np.ndarray, Tuple[np.ndarray, np.ndarray]]:
     """Render one clip of class ``label`` (the target's direction).
 
     Args:
@@ -70,9 +73,15 @@ def render_clutter_clip(label: int,
         distractor_shape (str): ``'square'`` (3x3 squares) or ``'cross'``
             (crosses of the target's shape and size: only the colour tells
             the target apart). Defaults to ``'square'``.
+        return_masks (bool): Also return what each pixel shows. The clip
+            is the same either way (the random draws do not change).
+            Defaults to False.
 
     Returns:
-        np.ndarray: ``[num_frames, size, size, 3]`` uint8 RGB frames.
+        np.ndarray | tuple[np.ndarray, np.ndarray]: ``[num_frames, size,
+        size, 3]`` uint8 RGB frames; with ``return_masks``, also ``[num_frames,
+        size, size]`` uint8 labels of the pixels: 0 background, 1 distractor,
+        2 target (drawn last, over distractors).
     """
     if not 0 <= label < len(CLUTTER_CLASSES):
         raise ValueError(f'label must be in [0, {len(CLUTTER_CLASSES)}), '
@@ -90,16 +99,17 @@ def render_clutter_clip(label: int,
     blocks = rng.uniform(0, 120, size=(size // 4, size // 4, 3))
     background = np.kron(blocks, np.ones((4, 4, 1)))
     frames = background[None] + rng.normal(0, 10, (num_frames, size, size, 3))
+    masks = np.zeros((num_frames, size, size), np.uint8)
     a = target_arm
     for _ in range(num_distractors):
         path = _path(rng.integers(4), rng, num_frames, size, speed)
         color = rng.uniform(100, 255, 3)
         for t, (x, y) in enumerate(np.rint(path).astype(int)):
             if distractor_shape == 'cross':
-                frames[t, max(y - a, 0):y + a + 1, x] = color
-                frames[t, y, max(x - a, 0):x + a + 1] = color
+                _draw_cross(frames[t], masks[t], x, y, a, color, 1)
             else:
                 frames[t, y - 1:y + 2, x - 1:x + 2] = color
+                masks[t, y - 1:y + 2, x - 1:x + 2] = 1
     path = _path(label, rng, num_frames, size, speed)
     visible = np.ones(num_frames, bool)
     if visible_frames is not None:
@@ -108,9 +118,18 @@ def render_clutter_clip(label: int,
         visible[start:start + visible_frames] = True
     for t, (x, y) in enumerate(np.rint(path).astype(int)):
         if visible[t]:
-            frames[t, max(y - a, 0):y + a + 1, x] = target_value
-            frames[t, y, max(x - a, 0):x + a + 1] = target_value
-    return np.clip(frames, 0, 255).astype(np.uint8)
+            _draw_cross(frames[t], masks[t], x, y, a, target_value, 2)
+    frames = np.clip(frames, 0, 255).astype(np.uint8)
+    return (frames, masks) if return_masks else frames
+
+
+def _draw_cross(frame: np.ndarray, mask: np.ndarray, x: int, y: int, arm: int,
+                value, mask_value: int) -> None:
+    """Draw a cross of ``arm`` pixels around ``(x, y)`` into ``frame``
+    ``[H, W, 3]`` and ``mask_value`` into ``mask`` ``[H, W]``."""
+    for out, v in ((frame, value), (mask, mask_value)):
+        out[max(y - arm, 0):y + arm + 1, x] = v
+        out[y, max(x - arm, 0):x + arm + 1] = v
 
 
 def generate_clutter_dataset(out_dir: str,

@@ -121,6 +121,29 @@ def test_cross_distractors(arm):
         render_clutter_clip(0, rng(0), distractor_shape='circle')
 
 
+@pytest.mark.parametrize('shape', ['square', 'cross'])
+def test_pixel_masks(shape):
+    """``return_masks`` labels what each pixel shows and leaves the clip
+    unchanged."""
+    rng = np.random.default_rng
+    for seed in range(3):
+        kw = dict(num_distractors=1, distractor_shape=shape)
+        clip, masks = render_clutter_clip(
+            seed % 4, rng(seed), return_masks=True, **kw)
+        np.testing.assert_array_equal(
+            clip, render_clutter_clip(seed % 4, rng(seed), **kw))
+        assert masks.shape == clip.shape[:3] and masks.dtype == np.uint8
+        np.testing.assert_array_equal(masks == 2, (clip == 255).all(-1))
+        for frame, mask in zip(clip, masks):
+            # the distractor's pixels that the target does not cover
+            np.testing.assert_array_equal(mask == 1,
+                                          _distractor_mask(frame) & (mask < 2))
+    # a target shown in 3 frames only: no target pixels in the others
+    _, masks = render_clutter_clip(
+        0, rng(0), visible_frames=3, return_masks=True)
+    assert ((masks == 2).any((1, 2))).sum() == 3
+
+
 def test_files_in_mmaction_format(tmp_path):
     assert GENERATORS['clutter'] is generate_clutter_dataset
     out = generate_clutter_dataset(
