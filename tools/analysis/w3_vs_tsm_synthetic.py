@@ -50,6 +50,7 @@ from mmengine.registry import init_default_scope
 from torch import nn
 
 from mmvb.datasets.synthetic import CLUTTER_CLASSES, render_clutter_clip
+from mmvb.models.layers import collect_attention_maps
 
 
 def parse_args():
@@ -243,23 +244,15 @@ def evaluate(model, seed: int, num_frames: int, clip_cfg: dict, args) -> float:
 
 def gate_localisation(model: nn.Module, seed: int, num_frames: int,
                       args) -> Dict[str, dict]:
-    """:func:`cell_stats` of the spatial mask ``M^s`` of each W3 attention
-    module (with a spatial mask) on the held-out clips of :func:`evaluate`."""
-    modules = [
-        (name, m)
-        for name, m in getattr(model.backbone, 'attention_modules', list)() if
-        hasattr(m, 'spatial_attention') and getattr(m, 'with_spatial', False)
-    ]
-    masks, maps = [], {name: [] for name, _ in modules}
-    hooks = []
-    for name, module in modules:
-
-        def hook(mod, inputs, out, name=name):
-            x = inputs[0]
-            maps[name].append(
-                mod.spatial_attention(x * mod.channel_attention(x))[:, 0])
-
-        hooks.append(module.register_forward_hook(hook))
+    """:func:`cell_stats` of the spatial mask (W3's ``M^s``) that each
+    attention module of the backbone records, on the held-out clips of
+    :func:`evaluate`."""
+    names = {
+        module: name
+        for name, module in getattr(model.backbone, 'attention_modules', list)
+        ()
+    }
+    masks, maps = [], {}
     val_rng = np.random.default_rng([seed, 3])
     labels = np.arange(args.num_val) % len(CLUTTER_CLASSES)
     with torch.no_grad():
@@ -268,9 +261,10 @@ def gate_localisation(model: nn.Module, seed: int, num_frames: int,
                 make_batch(val_rng, labels[i:i + args.batch_size], num_frames,
                            args.clip_cfg, masks),
                 training=False)
-            model(**data, mode='predict')
-    for h in hooks:
-        h.remove()
+            with collect_attention_maps() as recorded:
+                model(**data, mode='predict')
+            for module, mask in recorded:
+                maps.setdefault(names[module], []).append(mask[:, 0])
     pixels = torch.from_numpy(np.concatenate(masks))
     return {
         name: cell_stats(torch.cat(chunks), pixels)
@@ -364,7 +358,7 @@ def main():
             print(
                 f'seed {seed} {name}: top-1 {res["top1"]:.3f}, last loss '
                 f'{res["final_loss"]:.3f}, {res["train_cpu_s"]:.1f} s CPU' +
-                (f', {res["num_fresh_weights"]} weights not pretrained'
+                (f', {res["num_fresh_weights"]} tensors not pretrained'
                  if state is not None else ''),
                 flush=True)
             if 'gates' in res:
